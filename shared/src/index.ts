@@ -1,0 +1,4 @@
+export * from './sample.js';
+export * from './api.js';
+export * from './proto.js';
+export * from './settings.js';
