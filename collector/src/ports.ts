@@ -54,3 +54,22 @@ export interface ServiceHealth {
   latency_ms: number | null;
   error?: string;
 }
+
+/** One GPU's usage over one hour, read from the hourly rollups. Null where no sample reported it. */
+export interface HourlyUsage {
+  /** Start of the hour, ISO 8601 UTC. */
+  hour: string;
+  samples: number;
+  utilization_avg: number | null;
+  utilization_p95: number | null;
+  utilization_max: number | null;
+  memory_used_avg_mib: number | null;
+  memory_used_max_mib: number | null;
+  memory_total_mib: number | null;
+  power_avg_w: number | null;
+}
+
+/** Reads a GPU's hourly usage; every call is bounded by tenant and time window. */
+export interface UsageReader {
+  hourlyUsage(tenantId: string, gpuUuid: string, start: Date, end: Date): Promise<HourlyUsage[]>;
+}
