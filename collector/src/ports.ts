@@ -2,7 +2,12 @@
  * The contracts between the collector's parts. Adapters implement them; main.ts wires them.
  * A tenant is an account: its id is the owning user's id (`usr_…`).
  */
-import type { CloudInfo, GpuSample, HostInfo, WireSample } from '@gpuoptimizer/shared';
+import type { CloudInfo, GpuSample, HostInfo, ProcessSample, WireSample } from '@gpuoptimizer/shared';
+
+/** The time source every part is handed, so tests control it. */
+export interface Clock {
+  now(): Date;
+}
 
 /** Who an API key belongs to and what it may do. */
 export interface ApiKeyPrincipal {
@@ -24,6 +29,8 @@ export interface HostReport {
   host: HostInfo;
   cloud: CloudInfo | null;
   gpus: GpuSample[];
+  /** Processes of the newest sample, when ingest passes them on (shown by GET /api/gpus/{id}). */
+  processes?: ProcessSample[];
   seenAt: Date;
 }
 
