@@ -2,3 +2,4 @@ export * from './sample.js';
 export * from './api.js';
 export * from './proto.js';
 export * from './settings.js';
+export * from './catalog.js';
