@@ -14,6 +14,8 @@ export interface GpuSourceStatus {
   restarts: number;
   parse_errors: number;
   stale_kills: number;
+  /** Times the nvidia-smi child was killed for growing past its memory cap. */
+  memory_kills?: number;
   last_row_at: string | null;
 }
 
