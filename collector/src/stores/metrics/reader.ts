@@ -108,16 +108,28 @@ GROUP BY hour ORDER BY hour`;
     return this.q.select(sql, params, usageRow);
   }
 
-  /** Samples received per GPU in a window (for uptime = received ÷ expected). */
-  async sampleCounts(tenantId: string | null, start: Date, end: Date): Promise<{ gpus: number; samples: number }> {
-    const sql = `SELECT uniqExact(gpu_uuid) AS gpus, sum(samples) AS samples FROM ${this.db}.${this.tables.hourlyRead}
-WHERE (tenant_id = {tenant:String} OR {all:UInt8} = 1) AND hour >= toStartOfHour(toDateTime({start:Float64})) AND hour < toDateTime({end:Float64})`;
+  /**
+   * Fleet coverage over a window, from the rollups: GPUs that reported, and the share of their
+   * expected GPU-hours (from each GPU's first hour in the window to the window's end) that hold data.
+   */
+  async coverage(start: Date, end: Date): Promise<{ gpus: number; hours_with_data: number; hours_expected: number }> {
+    const sql = `SELECT count() AS gpus, sum(hours_with_data) AS hours_with_data, sum(hours_expected) AS hours_expected FROM (
+  SELECT tenant_id, gpu_uuid, uniqExact(hour) AS hours_with_data,
+    dateDiff('hour', min(hour), toStartOfHour(toDateTime({end:Float64}))) + 1 AS hours_expected
+  FROM ${this.db}.${this.tables.hourlyRead}
+  WHERE hour >= toStartOfHour(toDateTime({start:Float64})) AND hour <= toDateTime({end:Float64})
+  GROUP BY tenant_id, gpu_uuid)`;
+    const rows = await this.q.select(sql, { start: start.getTime() / 1000, end: end.getTime() / 1000 },
+      z.object({ gpus: z.coerce.number(), hours_with_data: z.coerce.number(), hours_expected: z.coerce.number() }));
+    return rows[0] ?? { gpus: 0, hours_with_data: 0, hours_expected: 0 };
+  }
+
+  /** GPUs (across tenants) with a sample since `since`. */
+  async activeGpus(since: Date): Promise<number> {
     const rows = await this.q.select(
-      sql,
-      { tenant: tenantId ?? '', all: tenantId === null ? 1 : 0, start: start.getTime() / 1000, end: end.getTime() / 1000 },
-      z.object({ gpus: z.coerce.number(), samples: z.coerce.number() }),
-    );
-    return rows[0] ?? { gpus: 0, samples: 0 };
+      `SELECT uniqExact(tenant_id, gpu_uuid) AS n FROM ${this.db}.${this.tables.hourlyRead} WHERE hour >= toStartOfHour(toDateTime({since:Float64}))`,
+      { since: since.getTime() / 1000 }, z.object({ n: z.coerce.number() }));
+    return rows[0]?.n ?? 0;
   }
 
   /** Total raw rows stored (admin metrics). */

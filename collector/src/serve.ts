@@ -1,0 +1,115 @@
+/**
+ * The composition root: builds every part of the collector from the configuration, wires them
+ * together and starts them. Nothing else constructs stores or servers.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { ensureAdmin, ensureAgentKey, openAppStore, resolveEncryptionKey, type AppStore } from './stores/app/index.js';
+import { openMetricsStore, type MetricsReader, type MetricsStore } from './stores/metrics/index.js';
+import { IngestServer } from './ingest/server.js';
+import { createApi } from './api/app.js';
+import type { CollectorConfig } from './config.js';
+import type { LogFn } from './log.js';
+import type { ApiLogger } from './api/deps.js';
+import type { Clock, ServiceHealth } from './ports.js';
+import { fileSecret, writeSecretFile } from './secrets.js';
+import { VERSION } from './version.js';
+
+/** A running collector. */
+export interface RunningCollector {
+  httpPort: number;
+  grpcPort: number;
+  app: AppStore;
+  metrics: MetricsStore;
+  reader: MetricsReader;
+  ingest: IngestServer;
+  /** Drains ingest, stops HTTP, closes the stores. Idempotent. */
+  shutdown(deadlineMs?: number): Promise<void>;
+}
+
+/** Options of `serve` beyond the configuration. */
+export interface ServeOptions {
+  /** Write the local agent's API key here (for `npm start`). */
+  localAgentKeyFile?: string | undefined;
+  clock?: Clock;
+  /** Called once with each line a person must see (the generated admin password). */
+  announce?: (line: string) => void;
+}
+
+async function bootstrap(app: AppStore, config: CollectorConfig, opts: ServeOptions, log: LogFn): Promise<void> {
+  const admin = await ensureAdmin(app, { email: config.adminEmail, ...(config.adminPassword ? { password: config.adminPassword } : {}) });
+  if (admin.created) log('info', 'admin account created', { email: admin.user.email });
+  if (admin.generatedPassword) {
+    (opts.announce ?? console.log)(`Admin account: ${admin.user.email} / password: ${admin.generatedPassword}  (shown once: store it now, or set ADMIN_PASSWORD)`);
+  }
+  if (opts.localAgentKeyFile) {
+    const agentKey = ensureAgentKey(app, admin.user.id, 'local agent');
+    writeSecretFile(opts.localAgentKeyFile, agentKey.key);
+    log('info', agentKey.created ? 'local agent key created' : 'local agent key reused', { key_id: agentKey.keyId, file: opts.localAgentKeyFile });
+  }
+}
+
+/** Starts the stores, ingest and the REST API. */
+export async function startCollector(
+  config: CollectorConfig,
+  logging: { log: LogFn; logger: ApiLogger },
+  opts: ServeOptions = {},
+): Promise<RunningCollector> {
+  const { log, logger } = logging;
+  const clock = opts.clock ?? { now: () => new Date() };
+  const startedAt = clock.now();
+  const encryptionKey = resolveEncryptionKey({ envValue: config.encryptionKey, keyFile: join(config.dataDir, 'encryption.key') });
+  const jwtSecret = config.jwtSecret ?? fileSecret(join(config.dataDir, 'jwt.secret'));
+  const app = openAppStore({ path: join(config.dataDir, 'app.db'), encryptionKey, clock });
+  const { store: metrics, reader } = await openMetricsStore({
+    dataDir: config.dataDir, url: config.clickhouse.url, user: config.clickhouse.user, password: config.clickhouse.password,
+    database: config.clickhouse.database, cluster: config.clickhouse.cluster,
+    rawTtlDays: config.rawTtlDays, rollupTtlDays: config.rollupTtlDays, dedupWindow: config.dedupWindow,
+  });
+  log('info', 'metrics store ready', { engine: metrics.embedded ? 'chdb (embedded)' : 'clickhouse server', database: config.clickhouse.database });
+  await bootstrap(app, config, opts, log);
+
+  const ingest = new IngestServer({
+    auth: app.apiKeys, metrics, fleet: app.gpus, clock, log,
+    limits: { maxSamplesPerBatch: config.maxSamplesPerBatch, maxGpusPerSample: 1024, maxAgeMs: config.rawTtlDays * 86_400_000, maxFutureMs: 300_000 },
+  });
+  const tls = config.tls ? { certPem: readFileSync(config.tls.certFile), keyPem: readFileSync(config.tls.keyFile) } : undefined;
+  const grpcPort = await ingest.start({ host: config.host, port: config.grpcPort, maxMessageBytes: config.grpcMaxMessageBytes, tls });
+
+  const health = async (): Promise<Record<string, ServiceHealth>> => ({
+    database: app.ping(),
+    metrics_store: await metrics.ping(),
+    ingest: { status: 'healthy', latency_ms: null },
+  });
+  const adminMetrics = async () => ({
+    uptime_s: Math.round((clock.now().getTime() - startedAt.getTime()) / 1000),
+    ingest: { ...ingest.counters },
+    metrics_store: { ...metrics.counters(), health: await metrics.ping(), stored_samples: await reader.storedSamples().catch(() => null) },
+  });
+  const api = createApi({
+    config: { jwtSecret, tokenTtlSeconds: Math.round(config.jwtTtlMs / 1000), corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, version: VERSION },
+    store: app, clock, logger, health, adminMetrics,
+    metrics: { usage: reader },
+    recommendations: { usage: reader },
+  });
+  const { server: http, port: httpPort } = await listen(api.fetch, config.host, config.port);
+  log('info', 'collector ready', { rest: `http://${config.host}:${httpPort}`, grpc: `${config.host}:${grpcPort}`, tls: Boolean(tls), data_dir: config.dataDir });
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (deadlineMs = 10_000) =>
+    (closing ??= (async () => {
+      await ingest.shutdown(deadlineMs);
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await metrics.close().catch(() => undefined);
+      app.close();
+    })());
+  return { httpPort, grpcPort, app, metrics, reader, ingest, shutdown };
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
+}

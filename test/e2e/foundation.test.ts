@@ -1,0 +1,107 @@
+// The spine, end to end: collector (real gRPC, real chDB, real SQLite) and an agent whose
+// nvidia-smi is a stand-in replaying a recorded capture. The admin logs in and finds those GPUs
+// in GET /api/gpus within two sample intervals of the agent starting to report.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_BIN, api, COLLECTOR_BIN, FAKE_NVIDIA_SMI, freePort, ROOT, startNode, stopProcess, until, type Proc } from '../support/processes.js';
+
+const INTERVAL_MS = 1000;
+const CAPTURES = ['gpu-exporter-linux-h100-80gb-hbm3-590.48.01.txt', 'gpu-exporter-linux-rtx4080super-595.71.05.txt'];
+
+/** Expected GPUs read straight from the capture's load-state query-gpu CSV, independently of the agent's parser. */
+function expectedGpus(capture: string): Array<{ uuid: string; name: string; memory_total_mib: number }> {
+  const lines = readFileSync(capture, 'utf8').split('\n');
+  const banner = lines.findIndex((l) => /^# load :: query-gpu/.test(l));
+  const header = (lines[banner + 3] ?? '').split(', ');
+  const col = (n: string) => header.findIndex((h) => h === n || h.startsWith(`${n} [`));
+  const rows: Array<{ uuid: string; name: string; memory_total_mib: number }> = [];
+  for (let i = banner + 4; i < lines.length && lines[i]?.trim() && !lines[i]?.startsWith('#'); i++) {
+    const cells = (lines[i] as string).split(', ');
+    rows.push({ uuid: cells[col('uuid')] as string, name: cells[col('name')] as string, memory_total_mib: parseFloat(cells[col('memory.total')] as string) });
+  }
+  return rows;
+}
+
+describe.each(CAPTURES)('foundation end to end with %s', (captureName) => {
+  const capture = resolve(ROOT, 'agent/test/fixtures/nvidia-smi', captureName);
+  let dir: string;
+  let collector: Proc | undefined;
+  let agent: Proc | undefined;
+  let base: string;
+  let agentKey: string;
+  let grpcPort: number;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gpuopt-e2e-'));
+    const port = await freePort();
+    grpcPort = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const keyFile = join(dir, 'local-agent.key');
+    collector = startNode(COLLECTOR_BIN, ['serve', '--local-agent-key-file', keyFile], {
+      HOST: '127.0.0.1', PORT: String(port), GRPC_PORT: String(grpcPort), DATA_DIR: join(dir, 'data'),
+      ADMIN_EMAIL: 'Admin@Example.com', ADMIN_PASSWORD: 'correct horse battery staple', LOG_LEVEL: 'warn',
+    });
+    await collector.waitForOutput(/REST http:/, 90_000);
+    agentKey = readFileSync(keyFile, 'utf8').trim();
+  });
+
+  afterAll(async () => {
+    await stopProcess(agent);
+    await stopProcess(collector);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses GET /api/gpus without credentials: 401 UNAUTHORIZED in the error envelope', async () => {
+    const r = await api(base, '/api/gpus');
+    expect(r.status).toBe(401);
+    expect(r.json).toMatchObject({ success: false, error: { code: 'UNAUTHORIZED' } });
+    expect(typeof r.json.timestamp).toBe('string');
+  });
+
+  it('reports health of every service', async () => {
+    const r = await api(base, '/api/health');
+    expect(r.status).toBe(200);
+    expect(r.json.data.status).toBe('healthy');
+    expect(Object.keys(r.json.data.services)).toEqual(expect.arrayContaining(['database', 'metrics_store']));
+  });
+
+  it('shows the captured GPUs to the admin within two sample intervals', async () => {
+    const expected = expectedGpus(capture);
+    expect(expected.length).toBeGreaterThan(0);
+    const login = await api(base, '/api/auth/login', { method: 'POST', body: { email: 'admin@example.com', password: 'correct horse battery staple' } });
+    expect(login.status).toBe(200);
+    const token: string = login.json.data.token;
+
+    agent = startNode(AGENT_BIN, ['run'], {
+      GPUOPT_COLLECTOR: `127.0.0.1:${grpcPort}`, GPUOPT_API_KEY: agentKey, GPUOPT_INSECURE: '1',
+      GPUOPT_INTERVAL: `${INTERVAL_MS}ms`, GPUOPT_NVIDIA_SMI: FAKE_NVIDIA_SMI, GPUOPT_BUFFER: join(dir, 'agent.db'),
+      GPUOPT_CLOUD_PROVIDER: 'none', FAKE_NVIDIA_SMI_CAPTURE: capture, FAKE_NVIDIA_SMI_STATE: 'load',
+    });
+    // Readiness: the agent has read its first GPU rows (its first sample can carry them).
+    const found = await until(async () => {
+      const r = await api(base, '/api/gpus', { token });
+      return r.json?.data?.gpus?.length >= expected.length ? r : undefined;
+    }, 30_000);
+    expect(found, `agent output:\n${agent.output().slice(-3000)}`).toBeDefined();
+    const gpus = found!.json.data.gpus as Array<Record<string, unknown>>;
+    for (const e of expected) {
+      expect(gpus).toContainEqual(expect.objectContaining({ uuid: e.uuid, name: e.name, memory_total_mib: e.memory_total_mib }));
+    }
+    expect(found!.json.pagination).toMatchObject({ page: 1, total: expected.length, has_prev: false });
+    const newest = Math.max(...gpus.map((g) => Date.parse(String(g.last_seen_at))));
+    // The GPU stays fresh: the next reports arrive within two sample intervals.
+    const fresher = await until(async () => {
+      const r = await api(base, '/api/gpus', { token });
+      const seen = Math.max(...(r.json.data.gpus as Array<{ last_seen_at: string }>).map((g) => Date.parse(g.last_seen_at)));
+      return seen > newest ? seen : undefined;
+    }, 2 * INTERVAL_MS + 1500, 50);
+    expect(fresher).toBeDefined();
+  });
+
+  it('stops both cleanly on SIGTERM', async () => {
+    expect(await stopProcess(agent)).toBe(0);
+    expect(await stopProcess(collector)).toBe(0);
+  });
+});
