@@ -110,6 +110,9 @@ export function createQueryLoop(opts: LoopOptions): QueryLoop {
       st.counters.last_row_at = at;
       st.set('ok', null);
       opts.onRow(parsed.row, at);
+    } else if (parsed.kind === 'garbage' && !reader.hasHeader()) {
+      // Before the header come error messages (exit 9/12 texts): kept for the failure message.
+      run.tail = (run.tail + line + '\n').slice(-4096);
     } else if (parsed.kind === 'garbage') {
       st.counters.parse_errors++;
       run.tail = (run.tail + line + '\n').slice(-4096);
