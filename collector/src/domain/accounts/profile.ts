@@ -14,6 +14,5 @@ export function isValidPhone(phone: string): boolean {
 
 /** Control characters have no place in a name or company (they break logs and CSV exports). */
 export function hasControlCharacters(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text);
 }

@@ -1,0 +1,115 @@
+/**
+ * The REST API. createApi builds one Hono app per call (no module state): middleware in the order
+ * request id → counters → security headers → CORS → identify → rate limit → body limit, then every
+ * area's routes through the route table, so the OpenAPI document lists exactly what is served.
+ *
+ * Adding an area (metrics, recommendations …): write `registerXRoutes(router, deps)` in
+ * `api/<area>/index.ts`, adding routes with `router.add(spec, handler)`, and either list it in
+ * AREAS below or pass it as `createApi(deps, { areas: [registerXRoutes] })`.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { createLoginThrottle } from '../domain/auth/login_throttle.js';
+import { decoyHash } from '../domain/auth/password.js';
+import { createTokenService } from '../domain/auth/tokens.js';
+import { registerAdminRoutes } from './admin/index.js';
+import { registerApiKeyRoutes } from './api_keys/index.js';
+import { registerAuthRoutes } from './auth/index.js';
+import type { ApiDeps } from './deps.js';
+import { registerDocsRoutes } from './docs/index.js';
+import type { AppEnv } from './env.js';
+import { ApiError, renderError } from './errors.js';
+import { registerGpuRoutes } from './gpus/index.js';
+import { registerHealthRoutes } from './health/get_health.js';
+import { identify } from './middleware/identify.js';
+import { rateLimit } from './middleware/rate_limit.js';
+import { createMemoryRateLimitStore } from './middleware/rate_limit_store.js';
+import { createRequestStats } from './middleware/request_stats.js';
+import { createRouter, type ApiRouter, type RouteSpec } from './route_table.js';
+import type { ApiServices } from './services.js';
+import { registerUserRoutes } from './users/index.js';
+
+/** A function that registers one area's routes. */
+export type ApiArea = (router: ApiRouter, deps: ApiDeps) => void;
+
+/** Options of createApi beyond its dependencies. */
+export interface CreateApiOptions {
+  /** Further areas to register (after the built-in ones, before the docs). */
+  areas?: readonly ApiArea[];
+}
+
+/** Areas owned elsewhere, registered in this order; add registerMetricsRoutes / registerRecommendationRoutes here. */
+const AREAS: readonly ApiArea[] = [];
+
+function buildServices(deps: ApiDeps): ApiServices {
+  const { config, clock } = deps;
+  let decoy: Promise<string> | undefined;
+  return {
+    tokens: createTokenService({
+      secret: config.jwtSecret, ttlSeconds: config.tokenTtlSeconds, clock,
+      issuer: config.jwtIssuer ?? 'gpuoptimizer', audience: config.jwtAudience ?? 'gpuoptimizer-api',
+    }),
+    throttle: createLoginThrottle({
+      clock, maxFailures: config.loginMaxFailures ?? 5, lockMs: config.loginLockMs ?? 15 * 60_000,
+    }),
+    stats: createRequestStats(clock),
+    decoyHash: () => (decoy ??= decoyHash()),
+  };
+}
+
+function useMiddleware(app: Hono<AppEnv>, deps: ApiDeps, svc: ApiServices): void {
+  const { config } = deps;
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', svc.stats.middleware);
+  app.use('*', secureHeaders({
+    xFrameOptions: 'DENY',
+    contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] },
+  }));
+  app.use('*', cors({
+    origin: (origin) => (config.corsOrigins.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposeHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+    maxAge: 600,
+  }));
+  app.use('*', identify({ tokens: svc.tokens, users: deps.store.users, apiKeys: deps.store.apiKeys }));
+  app.use('*', rateLimit({
+    store: deps.rateLimitStore ?? createMemoryRateLimitStore(), clock: deps.clock,
+    anonymousPerHour: config.anonymousRequestsPerHour ?? 1_000, trustProxy: config.trustProxy ?? false,
+  }));
+  app.use('*', bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError('PAYLOAD_TOO_LARGE', 'Payload too large', `the body limit is ${config.bodyLimitBytes} bytes`);
+    },
+  }));
+}
+
+/** Builds the API and returns its route table too (the security suite iterates it). */
+export function buildApi(deps: ApiDeps, opts: CreateApiOptions = {}): { app: Hono<AppEnv>; routes: readonly RouteSpec[] } {
+  const app = new Hono<AppEnv>();
+  const svc = buildServices(deps);
+  useMiddleware(app, deps, svc);
+  app.onError((err, c) => renderError(err, c, deps.logger, deps.clock.now()));
+  app.notFound((c) =>
+    renderError(new ApiError('NOT_FOUND', 'Not found', `no route ${c.req.method} ${c.req.path}`), c, deps.logger, deps.clock.now()),
+  );
+  const router = createRouter(app);
+  registerHealthRoutes(router, deps);
+  registerAuthRoutes(router, deps, svc);
+  registerUserRoutes(router, deps);
+  registerApiKeyRoutes(router, deps);
+  registerGpuRoutes(router, deps);
+  registerAdminRoutes(router, deps, svc);
+  for (const area of [...AREAS, ...(opts.areas ?? [])]) area(router, deps);
+  registerDocsRoutes(router, deps);
+  return { app, routes: router.routes };
+}
+
+/** Builds the REST API as a Hono app (serve it with @hono/node-server, or call app.request in tests). */
+export function createApi(deps: ApiDeps, opts: CreateApiOptions = {}): Hono<AppEnv> {
+  return buildApi(deps, opts).app;
+}

@@ -1,0 +1,22 @@
+/** The Hono environment of the API: what middleware puts on the context for handlers. */
+import type { UserRecord } from '../stores/app/types.js';
+
+/** Who is calling: a user by session token, or by one of their API keys. */
+export interface Principal {
+  user: UserRecord;
+  via: 'jwt' | 'api_key';
+  keyId?: string;
+  scope?: 'api' | 'agent';
+}
+
+/** Why credentials were refused, when they were presented and refused. */
+export type AuthFailure = 'invalid' | 'agent_scope' | 'inactive';
+
+/** Context variables set by the API's middleware. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    principal: Principal | undefined;
+    authFailure: AuthFailure | undefined;
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Works out who is calling, without refusing anyone: routes decide with requireAuth. A session
+ * token (JWT) or an API key arrives as `Authorization: Bearer …` or `?api_key=`. A token is
+ * honoured only while its `ver` equals the user's token_version and the user is not inactive.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { looksLikeApiKey } from '../../domain/auth/api_key_format.js';
+import type { TokenService } from '../../domain/auth/tokens.js';
+import { canUseApi } from '../../domain/accounts/plans.js';
+import type { ApiKeysRepo, UsersRepo } from '../../stores/app/types.js';
+import type { AppEnv, AuthFailure, Principal } from '../env.js';
+
+/** What identify needs. */
+export interface IdentifyDeps {
+  tokens: TokenService;
+  users: UsersRepo;
+  apiKeys: ApiKeysRepo;
+}
+
+function presented(authorization: string | undefined, queryKey: string | undefined): string | null {
+  if (authorization !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return m?.[1] ?? '';
+  }
+  return queryKey ?? null;
+}
+
+async function resolve(deps: IdentifyDeps, token: string): Promise<Principal | AuthFailure> {
+  if (looksLikeApiKey(token)) {
+    const key = deps.apiKeys.authenticateKey(token);
+    const user = key ? deps.users.byId(key.tenantId) : null;
+    if (!key || !user) return 'invalid';
+    if (key.scope !== 'api') return 'agent_scope';
+    if (!canUseApi(user.status)) return 'inactive';
+    return { user, via: 'api_key', keyId: key.keyId, scope: key.scope };
+  }
+  const claims = await deps.tokens.verify(token);
+  const user = claims ? deps.users.byId(claims.userId) : null;
+  if (!claims || !user || user.tokenVersion !== claims.version) return 'invalid';
+  if (!canUseApi(user.status)) return 'inactive';
+  return { user, via: 'jwt' };
+}
+
+/** Builds the identify middleware. */
+export function identify(deps: IdentifyDeps): MiddlewareHandler<AppEnv> {
+  return async function identifyMiddleware(c, next) {
+    const token = presented(c.req.header('authorization'), c.req.query('api_key'));
+    if (token === null) return next();
+    const who = token === '' ? 'invalid' : await resolve(deps, token);
+    if (typeof who === 'string') c.set('authFailure', who);
+    else c.set('principal', who);
+    return next();
+  };
+}

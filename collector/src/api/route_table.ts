@@ -1,0 +1,101 @@
+/**
+ * The route table: every operation is added through `router.add(spec, handler)`, which registers
+ * it with Hono behind its auth check and input parsing, and records the spec so the OpenAPI
+ * document, the Postman collection and the security suite all come from the same schemas.
+ */
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import type { ErrorCode } from '@gpuoptimizer/shared';
+import { ApiError } from './errors.js';
+import type { AppEnv } from './env.js';
+import { readJson, readParams, readQuery } from './validate.js';
+
+/** Who may call a route. */
+export type AuthLevel = 'public' | 'user' | 'admin';
+
+type Schema = z.ZodType | undefined;
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** One operation: what it takes, what it returns, who may call it. */
+export interface RouteSpec<B extends Schema = Schema, Q extends Schema = Schema, P extends Schema = Schema> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Hono path, e.g. `/api/gpus/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  auth: AuthLevel;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Schema of the envelope's `data` on success. */
+  response?: z.ZodType;
+  paginated?: boolean;
+  successStatus?: 200 | 201;
+  /** Error codes this route answers with beyond the common ones. */
+  errors?: readonly ErrorCode[];
+  /** A valid request body (Postman collection, docs, tests). */
+  example?: Record<string, unknown>;
+  /** Not JSON (the docs page). */
+  produces?: string;
+}
+
+/** Parsed inputs handed to a handler. */
+export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema> {
+  body: Infer<B>;
+  query: Infer<Q>;
+  params: Infer<P>;
+}
+
+/** The API's route registry. */
+export interface ApiRouter {
+  readonly app: Hono<AppEnv>;
+  readonly routes: readonly RouteSpec[];
+  add<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(
+    spec: RouteSpec<B, Q, P>,
+    handler: (c: Context<AppEnv>, input: RouteInput<B, Q, P>) => Response | Promise<Response>,
+  ): void;
+}
+
+/** Refuses callers that the route's auth level does not admit. */
+export function requireAuth(c: Context<AppEnv>, level: AuthLevel): void {
+  if (level === 'public') return;
+  const p = c.get('principal');
+  if (!p) {
+    const failure = c.get('authFailure');
+    if (failure === 'agent_scope') throw new ApiError('FORBIDDEN', 'Forbidden', 'agent keys are valid only for ingest');
+    if (failure === 'inactive') throw new ApiError('FORBIDDEN', 'Forbidden', 'the account is inactive');
+    throw new ApiError('UNAUTHORIZED', 'Unauthorized', failure ? 'invalid or expired credentials' : 'credentials required', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  if (level === 'admin' && p.user.role !== 'admin') throw new ApiError('FORBIDDEN', 'Forbidden', 'admin role required');
+}
+
+/** Builds a router over a Hono app. */
+export function createRouter(app: Hono<AppEnv>): ApiRouter {
+  const routes: RouteSpec[] = [];
+  return {
+    app,
+    routes,
+    add(spec, handler) {
+      routes.push(spec as RouteSpec);
+      app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+        requireAuth(c, spec.auth);
+        const input = {
+          params: spec.params ? readParams(c, spec.params) : undefined,
+          query: spec.query ? readQuery(c, spec.query) : undefined,
+          body: spec.body ? await readJson(c, spec.body) : undefined,
+        };
+        return handler(c, input as Parameters<typeof handler>[1]);
+      });
+    },
+  };
+}
+
+/** The current principal of a route that required auth. */
+export function principalOf(c: Context<AppEnv>) {
+  const p = c.get('principal');
+  if (!p) throw new ApiError('UNAUTHORIZED', 'Unauthorized', 'credentials required');
+  return p;
+}
