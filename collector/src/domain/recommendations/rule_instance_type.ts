@@ -38,11 +38,19 @@ function needsOf(ctx: RuleContext, cls: GpuClass): Needs {
   return { gpus, memRequiredMib, currentUsableMib, demandPct: profile.demandUtilPct, cls };
 }
 
+/** Whether the candidate keeps enough host vCPUs and RAM for the GPUs kept (no host evidence to shrink on). */
+function keepsHost(row: CatalogRow, ctx: RuleContext, gpus: number): boolean {
+  const current = ctx.priced.row;
+  const share = (gpus / current.gpu_count) * ctx.t.hostShareMin;
+  return row.vcpus >= current.vcpus * share && row.memory_gib >= current.memory_gib * share;
+}
+
 function fitOf(row: CatalogRow, ctx: RuleContext, needs: Needs): Fit | null {
   const price = priceOf(row, ctx.priced.lifecycle);
   const cls = gpuClass(row.gpu_model);
   if (price === null || !cls || price >= ctx.priced.usdPerHour || row.instance_type === ctx.priced.row.instance_type) return null;
   if (row.gpu_count < needs.gpus || cls.computeCapability < needs.cls.computeCapability) return null;
+  if (!keepsHost(row, ctx, needs.gpus)) return null;
   const sameModel = row.gpu_model === ctx.priced.row.gpu_model;
   const usableMib = sameModel ? needs.currentUsableMib : row.gpu_memory_gib_per_gpu * 1024 * ctx.t.usableMemoryShare;
   if (usableMib < needs.memRequiredMib) return null;

@@ -25,6 +25,11 @@ export interface Thresholds {
   usableMemoryShare: number;
   /** Projected utilisation a slower GPU may reach with the observed demand; above it, no downgrade. */
   maxProjectedUtilizationPct: number;
+  /**
+   * Host vCPUs and RAM a candidate must keep per GPU kept, as a share of today's host per GPU.
+   * The rollups carry no host CPU/RAM history, so the host is never shrunk beyond this on GPU evidence.
+   */
+  hostShareMin: number;
   /** Share of observed hours the instance must be idle to be called idle ("most of the lookback"). */
   idleShareMin: number;
   /** Weeks an hour-of-week slot must be observed (idle every time) to count as a recurring idle window. */
@@ -55,6 +60,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   memoryHeadroomPct: 20,
   usableMemoryShare: 0.93,
   maxProjectedUtilizationPct: 80,
+  hostShareMin: 0.9,
   idleShareMin: 0.8,
   scheduleMinWeeks: 2,
   scheduleMinWindowHours: 4,
@@ -81,6 +87,7 @@ const RANGES: Partial<Record<keyof Thresholds, [number, number, boolean]>> = {
   memoryHeadroomPct: [0, 200, false],
   usableMemoryShare: [0.5, 1, false],
   maxProjectedUtilizationPct: [1, 100, false],
+  hostShareMin: [0, 1, false],
   idleShareMin: [0.5, 1, false],
   scheduleMinWeeks: [2, 13, true],
   scheduleMinWindowHours: [1, 167, true],
