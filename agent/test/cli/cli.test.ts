@@ -76,6 +76,18 @@ describe('cli', () => {
     });
   });
 
+  it('applies the documented defaults', async () => {
+    const { io, dir, run } = cli();
+    expect(await run('run')).toBe(0);
+    expect(io.runs[0]).toMatchObject({
+      collector: '127.0.0.1:50051', intervalMs: 5000, nvidiaSmiPath: 'nvidia-smi', insecure: false, bufferMaxBytes: 512 << 20,
+      bufferMaxAgeMs: 7 * 86_400_000, batchMaxSamples: 500, batchDelayMs: 1000, maxInFlight: 8, shutdownTimeoutMs: 5000,
+      cloudProvider: 'auto', logLevel: 'info', apiKey: undefined, agentId: undefined,
+    });
+    expect(io.runs[0]?.bufferPath).toMatch(/(\/var\/lib\/gpuoptimizer\/buffer\.db|data\/agent-buffer\.db)$/);
+    expect(io.runs[0]?.bufferPath.startsWith('/var/lib') || io.runs[0]?.bufferPath.startsWith(dir)).toBe(true);
+  });
+
   it('reads a JSON config file, and refuses an unknown key in it', async () => {
     const { io, dir, run } = cli();
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ api_key: 'sekret-123', max_in_flight: 3 }));

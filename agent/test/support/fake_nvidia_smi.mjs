@@ -9,7 +9,9 @@
  *   FAKE_NVIDIA_SMI_GPUS     N: replicate the capture's GPU N times (distinct index, uuid, bus id, serial)
  *   FAKE_NVIDIA_SMI_MODE     normal | missing-driver (exit 9) | no-nvml (exit 12) | hang | die-after-N |
  *                            garbage | grow | once (print one block and exit even in loop mode) |
+ *                            bad-help (--help-query-gpu prints nothing readable) |
  *                            units (ignore nounits, like a crude stand-in)
+ *   FAKE_NVIDIA_SMI_HELP     optional help text file that decides which fields exist (an older driver's list)
  *   FAKE_NVIDIA_SMI_XML      optional `-q -x` file to serve (captures hold only `-q` text)
  *   FAKE_NVIDIA_SMI_PIDFILE  hang mode: write the pid of a forked grandchild here (group-kill tests)
  * Answers: --version, --help-query-gpu, --query-gpu=<fields> --format=csv[,noheader][,nounits]
@@ -78,7 +80,8 @@ const serialFor = (serial, i) => (i === 0 || serial.startsWith('[') ? serial : s
 /** Help groups: every name → its canonical (first) name. */
 function helpAliases() {
   const alias = new Map();
-  for (const line of (section('capabilities :: help-query-gpu') ?? '').split('\n')) {
+  const text = env.FAKE_NVIDIA_SMI_HELP ? readFileSync(env.FAKE_NVIDIA_SMI_HELP, 'utf8') : (section('capabilities :: help-query-gpu') ?? '');
+  for (const line of text.split('\n')) {
     const m = /^"([^"]+)"((?:\s+or\s+"[^"]+")*)\s*$/.exec(line.trim());
     if (!m) continue;
     const names = [m[1], ...[...m[2].matchAll(/"([^"]+)"/g)].map((x) => x[1])];
@@ -127,8 +130,9 @@ function queryGpu(fieldList) {
   const cols = fieldList.map((f) => {
     const name = f.trim().toLowerCase();
     const names = aliases.get(name) ?? [name];
-    const hit = names.map((n) => table.get(n)).find((x) => x !== undefined);
-    if (!hit && !aliases.has(name)) fail(2, `Field "${f}" is not a valid field to query.\n\nPlease run 'nvidia-smi --help-query-gpu' for more information.`);
+    const known = aliases.has(name);
+    const hit = known || !env.FAKE_NVIDIA_SMI_HELP ? names.map((n) => table.get(n)).find((x) => x !== undefined) : undefined;
+    if (!hit && !known) fail(2, `Field "${f}" is not a valid field to query.\n\nPlease run 'nvidia-smi --help-query-gpu' for more information.`);
     const unit = hit ? /\[[^\]]+\]$/.exec(hit.header)?.[0] : undefined;
     return { name, label: unit ? `${f} ${unit}` : f, hit };
   });
@@ -243,7 +247,7 @@ function query() {
 const queryGpuArg = args.find((a) => a.startsWith('--query-gpu='));
 const appsArg = args.find((a) => a.startsWith('--query-compute-apps='));
 if (args.includes('--version')) out(section('capabilities :: version') ?? 'NVIDIA-SMI version  : unknown\n');
-else if (args.includes('--help-query-gpu')) out(section('capabilities :: help-query-gpu') ?? '');
+else if (args.includes('--help-query-gpu')) out(mode === 'bad-help' ? 'Segmentation fault?\n' : env.FAKE_NVIDIA_SMI_HELP ? readFileSync(env.FAKE_NVIDIA_SMI_HELP, 'utf8') : (section('capabilities :: help-query-gpu') ?? ''));
 else if (queryGpuArg) runQueryGpu(queryGpuArg.slice('--query-gpu='.length));
 else if (appsArg) computeApps(appsArg.slice('--query-compute-apps='.length));
 else if (args.includes('-L') || args.includes('--list-gpus')) listGpus();

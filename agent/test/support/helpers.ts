@@ -24,6 +24,7 @@ export interface FakeSmiSettings {
   gpus?: number;
   mode?: string;
   xml?: string;
+  help?: string;
   pidFile?: string;
 }
 
@@ -36,6 +37,7 @@ export function fakeNvidiaSmiPath(settings: FakeSmiSettings = {}): string {
     FAKE_NVIDIA_SMI_GPUS: settings.gpus === undefined ? undefined : String(settings.gpus),
     FAKE_NVIDIA_SMI_MODE: settings.mode,
     FAKE_NVIDIA_SMI_XML: settings.xml,
+    FAKE_NVIDIA_SMI_HELP: settings.help,
     FAKE_NVIDIA_SMI_PIDFILE: settings.pidFile,
   };
   const exports = Object.entries(vars)

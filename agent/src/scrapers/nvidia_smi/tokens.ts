@@ -70,7 +70,8 @@ export function parseNumberCell(raw: string | undefined): NumberCell {
   const m = NUMBER_WITH_UNIT.exec((raw as string).trim());
   if (!m || m[1] === undefined) return { kind: 'invalid' };
   const scale = UNIT_SCALE[(m[2] ?? '').toLowerCase()] ?? 1;
-  const value = Number(m[1]) * scale;
+  // Rounded after scaling so 69850 mW reads as 69.85 W, not 69.85000000000001.
+  const value = scale === 1 ? Number(m[1]) : Math.round(Number(m[1]) * scale * 1e6) / 1e6;
   return Number.isFinite(value) ? { kind: 'value', value } : { kind: 'invalid' };
 }
 
