@@ -14,8 +14,8 @@ export function text(max: number) {
     .refine((s) => !hasControlCharacters(s), 'must not contain control characters');
 }
 
-/** An email address (normalised to lower case by the handler). */
-export const email = z.email().max(254);
+/** An email address; surrounding spaces are dropped (the handler also lower-cases it). */
+export const email = z.string().trim().pipe(z.email().max(254));
 
 /** A password as typed; the policy is checked by the handler so the message names the rule. */
 export const password = z.string().min(1).max(PASSWORD_MAX_LENGTH);

@@ -6,7 +6,8 @@ import { ok } from '../respond.js';
 import type { ApiRouter } from '../route_table.js';
 import { paging, presentUser, userView } from '../schemas.js';
 
-const query = z.strictObject({ page: paging.page, per_page: paging.per_page.default(50), status: z.enum(USER_STATUSES).optional() });
+// Not strict: `api_key` and cache-busters may ride along in the query string.
+const query = z.object({ page: paging.page, per_page: paging.per_page.default(50), status: z.enum(USER_STATUSES).optional() });
 const adminUserView = userView.extend({ subscription_id: z.string().nullable() });
 const response = z.object({ users: z.array(adminUserView), total: z.number(), page: z.number(), per_page: z.number() });
 

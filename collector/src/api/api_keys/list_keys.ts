@@ -6,7 +6,8 @@ import { principalOf, type ApiRouter } from '../route_table.js';
 import { paging } from '../schemas.js';
 import { keyView, presentKey } from './present_key.js';
 
-const query = z.strictObject({ ...paging });
+// Not strict: `api_key` and cache-busters may ride along in the query string.
+const query = z.object({ ...paging });
 
 /** Registers GET /api/api-keys. */
 export function registerListKeys(router: ApiRouter, deps: ApiDeps): void {

@@ -6,7 +6,8 @@ import { principalOf, type ApiRouter } from '../route_table.js';
 import { paging } from '../schemas.js';
 import { GPU_STATUSES, IDLE_BELOW_PCT, OFFLINE_AFTER_MS, gpuView, presentGpu } from './present_gpu.js';
 
-const query = z.strictObject({
+// Not strict: `api_key` and cache-busters may ride along in the query string.
+const query = z.object({
   ...paging,
   status: z.enum(GPU_STATUSES).optional(),
   provider: z.enum(['aws', 'gcp', 'azure', 'on_prem']).optional(),

@@ -36,7 +36,8 @@ export const GPU_SQL = {
       last_utilization = excluded.last_utilization, last_seen_at = excluded.last_seen_at,
       updated_at = excluded.updated_at, deleted_at = NULL
     WHERE excluded.last_seen_at >= coalesce(gpus.last_seen_at, '')`,
-  list: `SELECT ${SUMMARY_COLUMNS} FROM gpus WHERE ${LIST_WHERE} ORDER BY created_at, id LIMIT @limit OFFSET @offset`,
+  list: `SELECT ${SUMMARY_COLUMNS} FROM gpus WHERE ${LIST_WHERE}
+    ORDER BY created_at, host_id, uuid, id LIMIT @limit OFFSET @offset`,
   count: `SELECT count(*) AS n FROM gpus WHERE ${LIST_WHERE}`,
   byId: `SELECT ${SUMMARY_COLUMNS}, last_reading_json, last_processes_json FROM gpus
     WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL`,

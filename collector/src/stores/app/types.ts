@@ -56,6 +56,7 @@ export interface UsersRepo {
   /** Sets a new password hash and bumps token_version, revoking earlier tokens. */
   setPassword(id: string, passwordHash: string): UserRecord | null;
   setRole(id: string, role: Role): void;
+  setStatus(id: string, status: UserStatus): void;
   list(q: PageQuery & { status?: UserStatus }): Page<UserRecord & { subscriptionId: string | null }>;
   anyAdmin(): UserRecord | null;
 }

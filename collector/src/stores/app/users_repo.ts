@@ -53,6 +53,7 @@ export function createUsersRepo(db: Database.Database, clock: Clock): UsersRepo 
     password: db.prepare(`UPDATE users SET password_hash = ?, token_version = token_version + 1, updated_at = ?
       WHERE id = ?`),
     role: db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?'),
+    status: db.prepare('UPDATE users SET status = ?, updated_at = ? WHERE id = ?'),
     anyAdmin: db.prepare("SELECT * FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1"),
     list: db.prepare(`SELECT u.*, s.id AS subscription_id FROM users u LEFT JOIN subscriptions s ON s.tenant_id = u.id
       WHERE (@status IS NULL OR u.status = @status) ORDER BY u.created_at, u.id LIMIT @limit OFFSET @offset`),
@@ -94,6 +95,9 @@ export function createUsersRepo(db: Database.Database, clock: Clock): UsersRepo 
     },
     setRole(id: string, role: Role) {
       s.role.run(role, clock.now().toISOString(), id);
+    },
+    setStatus(id: string, status: UserStatus) {
+      s.status.run(status, clock.now().toISOString(), id);
     },
     list(q: PageQuery & { status?: UserStatus }): Page<UserRecord & { subscriptionId: string | null }> {
       const status = q.status ?? null;
