@@ -78,9 +78,8 @@ const busFor = (bus, i) => (i === 0 ? bus : bus.replace(/:([0-9A-Fa-f]{2}):/, (_
 const serialFor = (serial, i) => (i === 0 || serial.startsWith('[') ? serial : serial.slice(0, -3) + String(i).padStart(3, '0'));
 
 /** Help groups: every name → its canonical (first) name. */
-function helpAliases() {
+function helpAliases(text = env.FAKE_NVIDIA_SMI_HELP ? readFileSync(env.FAKE_NVIDIA_SMI_HELP, 'utf8') : (section('capabilities :: help-query-gpu') ?? '')) {
   const alias = new Map();
-  const text = env.FAKE_NVIDIA_SMI_HELP ? readFileSync(env.FAKE_NVIDIA_SMI_HELP, 'utf8') : (section('capabilities :: help-query-gpu') ?? '');
   for (const line of text.split('\n')) {
     const m = /^"([^"]+)"((?:\s+or\s+"[^"]+")*)\s*$/.exec(line.trim());
     if (!m) continue;
@@ -126,10 +125,12 @@ function stripUnit(value, header) {
 function queryGpu(fieldList) {
   const table = gpuTable();
   const aliases = helpAliases();
+  // The capture's own help maps an old name to the column its driver printed under a new one.
+  const captureAliases = helpAliases(section('capabilities :: help-query-gpu') ?? '');
   const { header, units } = formatFlags();
   const cols = fieldList.map((f) => {
     const name = f.trim().toLowerCase();
-    const names = aliases.get(name) ?? [name];
+    const names = [...(aliases.get(name) ?? [name]), ...(captureAliases.get(name) ?? [])];
     const known = aliases.has(name);
     const hit = known || !env.FAKE_NVIDIA_SMI_HELP ? names.map((n) => table.get(n)).find((x) => x !== undefined) : undefined;
     if (!hit && !known) fail(2, `Field "${f}" is not a valid field to query.\n\nPlease run 'nvidia-smi --help-query-gpu' for more information.`);
