@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveSettings, SettingsError, type SettingSpec, type SettingValue } from '@gpuoptimizer/shared';
+import { parseDurationMs, resolveSettings, SettingsError, type SettingSpec, type SettingValue } from '@gpuoptimizer/shared';
 import { parse as parseYaml } from 'yaml';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { SamplerOptions } from './scrapers/types.js';
@@ -149,8 +149,13 @@ function str(v: SettingValue): string | undefined {
   return v === undefined || v === '' ? undefined : String(v);
 }
 
+/** Defaults come back from the resolver as written in the table ('5s'), so parse them too. */
+function ms(v: SettingValue): number {
+  return typeof v === 'string' ? parseDurationMs(v) : Number(v);
+}
+
 function inRange(name: string, n: number, min: number, max: number, unit = ''): number {
-  if (n < min || n > max) throw new SettingsError(`--${name}: must be between ${min}${unit} and ${max}${unit} (got ${n}${unit})`);
+  if (!Number.isFinite(n) || n < min || n > max) throw new SettingsError(`--${name}: must be between ${min}${unit} and ${max}${unit} (got ${n}${unit})`);
   return n;
 }
 
@@ -170,11 +175,11 @@ function validate(command: Command, v: Record<string, SettingValue>, configFile:
     apiKey: str(v['api_key']),
     insecure: v['insecure'] === true,
     caFile: str(v['ca']) === undefined ? undefined : resolve(cwd, String(v['ca'])),
-    intervalMs: inRange('interval', Number(v['interval']), 50, 3_600_000, ' ms'),
+    intervalMs: inRange('interval', ms(v['interval']), 50, 3_600_000, ' ms'),
     nvidiaSmiPath: String(v['nvidia_smi']),
     bufferPath: buffer === undefined ? defaultBufferPath(cwd) : resolve(cwd, buffer),
     bufferMaxBytes: inRange('buffer-max-mb', Number(v['buffer_max_mb']), 1, 1_048_576) * 1024 * 1024,
-    bufferMaxAgeMs: inRange('buffer-max-age', Number(v['buffer_max_age']), 60_000, 365 * 86_400_000, ' ms'),
+    bufferMaxAgeMs: inRange('buffer-max-age', ms(v['buffer_max_age']), 60_000, 365 * 86_400_000, ' ms'),
     agentId: str(v['agent_id']),
     cloudProvider: provider as SamplerOptions['cloudProvider'],
     instanceType: str(v['instance_type']),
@@ -184,9 +189,9 @@ function validate(command: Command, v: Record<string, SettingValue>, configFile:
     azureMetadataUrl: str(v['azure_metadata_url']),
     dmiDir: str(v['dmi_dir']),
     batchMaxSamples: inRange('batch-max-samples', Number(v['batch_max_samples']), 1, 10_000),
-    batchDelayMs: inRange('batch-delay', Number(v['batch_delay']), 0, 600_000, ' ms'),
+    batchDelayMs: inRange('batch-delay', ms(v['batch_delay']), 0, 600_000, ' ms'),
     maxInFlight: inRange('max-in-flight', Number(v['max_in_flight']), 1, 256),
-    shutdownTimeoutMs: inRange('shutdown-timeout', Number(v['shutdown_timeout']), 0, 600_000, ' ms'),
+    shutdownTimeoutMs: inRange('shutdown-timeout', ms(v['shutdown_timeout']), 0, 600_000, ' ms'),
     metricsAddr: str(v['metrics_addr']),
     logLevel: logLevel as LogLevel,
   };
