@@ -22,7 +22,11 @@ function head(input: RecommendationInput, profile: UsageProfile, priced: PricedI
   const { instance } = input;
   return {
     status: 'ok',
-    instance: { provider: instance.provider, instance_type: instance.instance_type, region: instance.region, lifecycle: instance.lifecycle, gpu_count: instance.gpus.length, usd_per_hour: priced?.usdPerHour ?? null },
+    instance: {
+      provider: instance.provider, instance_type: instance.instance_type, region: instance.region, lifecycle: instance.lifecycle, gpu_count: instance.gpus.length,
+      usd_per_hour: priced?.usdPerHour ?? null,
+      usd_per_gpu_hour: priced ? Math.round((priced.usdPerHour / priced.row.gpu_count) * 10_000) / 10_000 : null,
+    },
     lookback: lookbackOf(profile, t.lookbackDays),
     hours_of_data: profile.observedHours,
     recommendations: [],

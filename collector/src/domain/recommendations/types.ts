@@ -143,7 +143,17 @@ export type ResultStatus = 'ok' | 'insufficient_data' | 'not_priced';
 /** The engine's answer for one instance. */
 export interface OptimizeResult {
   status: ResultStatus;
-  instance: { provider: string; instance_type: string; region: string; lifecycle: Lifecycle; gpu_count: number; usd_per_hour: number | null };
+  instance: {
+    provider: string;
+    instance_type: string;
+    region: string;
+    lifecycle: Lifecycle;
+    gpu_count: number;
+    /** The instance's catalog price for its lifecycle, or null when it cannot be priced. */
+    usd_per_hour: number | null;
+    /** That price ÷ the catalog's GPU count (`cost_per_hour` of GET /api/gpus). */
+    usd_per_gpu_hour: number | null;
+  };
   lookback: { start: string; end: string; days: number };
   hours_of_data: number;
   recommendations: Recommendation[];
