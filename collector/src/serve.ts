@@ -90,7 +90,13 @@ export async function startCollector(
   const api = createApi({
     config: { jwtSecret, tokenTtlSeconds: Math.round(config.jwtTtlMs / 1000), corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, version: VERSION },
     store: app, clock, logger, health, adminMetrics,
-    metrics: { usage: reader },
+    metrics: {
+      usage: reader,
+      series: (tenantId, gpuUuid, start, end, interval) => reader.series(tenantId, gpuUuid, start, end, interval),
+      coverage: (start, end) => reader.coverage(start, end),
+      activeGpus: (since) => reader.activeGpus(since),
+      customers: () => app.users.list({ page: 1, perPage: 1 }).total,
+    },
     recommendations: { usage: reader },
   });
   const { server: http, port: httpPort } = await listen(api.fetch, config.host, config.port);

@@ -121,7 +121,7 @@ export function resolveSettings(
     if (flag !== undefined) out[spec.key] = coerce(spec, flag === true && spec.kind !== 'bool' ? fail(spec) : flag, 'flag --');
     else if (spec.env && env[spec.env] !== undefined && env[spec.env] !== '') out[spec.key] = coerce(spec, env[spec.env], `environment ${spec.env} for --`);
     else if (file[spec.key] !== undefined) out[spec.key] = coerce(spec, file[spec.key], 'config file key for --');
-    else out[spec.key] = spec.default;
+    else out[spec.key] = coerce(spec, spec.default, 'default of --');
   }
   return out;
 }

@@ -31,6 +31,7 @@ import { createRequestStats } from './middleware/request_stats.js';
 import { createRouter, type ApiRouter, type RouteSpec } from './route_table.js';
 import type { ApiServices } from './services.js';
 import { registerUserRoutes } from './users/index.js';
+import { registerMetricsRoutes } from './metrics/index.js';
 
 /** A function that registers one area's routes. */
 export type ApiArea = (router: ApiRouter, deps: ApiDeps) => void;
@@ -42,7 +43,7 @@ export interface CreateApiOptions {
 }
 
 /** Areas owned elsewhere, registered in this order; add registerMetricsRoutes / registerRecommendationRoutes here. */
-const AREAS: readonly ApiArea[] = [];
+const AREAS: readonly ApiArea[] = [registerMetricsRoutes];
 
 function buildServices(deps: ApiDeps): ApiServices {
   const { config, clock } = deps;

@@ -1,0 +1,113 @@
+// bench:api — authenticated GET /api/gpus (20 GPUs, JWT) served by the real app on
+// @hono/node-server, against a bare Hono hello-world, each in its own child process, loaded by
+// the same autocannon (50 connections) in this process. Prints req/s and p99 for both, the ratio,
+// and last a key=value line. Targets: api ≥ 50 % of hello's req/s, api p99 ≤ 20 ms.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SELF = fileURLToPath(import.meta.url);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+interface Ready { port: number; token?: string }
+
+async function serveHello(): Promise<Ready> {
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  const app = new Hono();
+  app.get('/', (c) => c.text('Hello Hono!'));
+  return new Promise((res) => serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (i) => res({ port: i.port })));
+}
+
+async function serveApi(): Promise<Ready> {
+  const { serve } = await import('@hono/node-server');
+  const { createApi } = await import('../src/api/app.js');
+  const { openAppStore } = await import('../src/stores/app/index.js');
+  const { createTokenService } = await import('../src/domain/auth/tokens.js');
+  const dir = mkdtempSync(join(tmpdir(), 'gpo-bench-api-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const clock = { now: () => new Date() };
+  const store = openAppStore({ path: join(dir, 'app.db'), encryptionKey: randomBytes(32), clock });
+  const user = store.users.create({ email: 'bench@example.com', name: 'Bench', passwordHash: 'x', plan: 'custom' });
+  if (!user) throw new Error('could not create the bench user');
+  const gpus = Array.from({ length: 20 }, (_, i) => ({
+    uuid: `GPU-bench-${i}`, index: i % 8, name: 'NVIDIA A100-SXM4-40GB', serial: null, pci_bus_id: null, driver_version: '535.104.05',
+    mig_mode: 'Disabled', utilization_gpu_pct: 50 + i, utilization_memory_pct: 40, memory_total_mib: 40960, memory_used_mib: 31000,
+    temperature_c: 61, power_draw_w: 310.5, power_limit_w: 400, sm_clock_mhz: 1410, mem_clock_mhz: 1215, pstate: 'P0', fan_speed_pct: null,
+    ecc_errors_uncorrected: 0, throttle_reasons: '0x0',
+  }));
+  const host = { id: 'h', hostname: 'gpu-07', os: 'Ubuntu 22.04', cpu_model: 'EPYC', cpu_cores: 96, memory_total_mib: 1048576 };
+  store.gpus.recordReport({ tenantId: user.id, agentId: 'a', host, cloud: null, gpus, seenAt: new Date() });
+  const secret = randomBytes(32).toString('hex');
+  const noop = () => undefined;
+  const app = createApi({
+    config: { jwtSecret: secret, tokenTtlSeconds: 3600, corsOrigins: [], bodyLimitBytes: 1 << 20, version: 'bench' },
+    store, clock, logger: { info: noop, warn: noop, error: noop },
+    health: async () => ({ database: store.ping() }), adminMetrics: async () => ({}),
+  });
+  const tokens = createTokenService({ secret, ttlSeconds: 3600, issuer: 'gpuoptimizer', audience: 'gpuoptimizer-api', clock });
+  const { token } = await tokens.issue(user.id, user.tokenVersion);
+  return new Promise((res) => serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (i) => res({ port: i.port, token })));
+}
+
+function startChild(mode: 'api' | 'hello'): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((res, rej) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) res({ child, ready: JSON.parse(line) as Ready });
+    });
+    child.on('exit', (code) => rej(new Error(`${mode} server exited with ${code}: ${out}`)));
+  });
+}
+
+interface Figures { rps: number; p99: number; non2xx: number }
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Figures> {
+  const { default: autocannon } = await import('autocannon');
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts };
+}
+
+async function measure(mode: 'api' | 'hello'): Promise<Figures> {
+  const { child, ready } = await startChild(mode);
+  try {
+    const url = `http://127.0.0.1:${ready.port}${mode === 'api' ? '/api/gpus' : '/'}`;
+    const headers: Record<string, string> = ready.token ? { authorization: `Bearer ${ready.token}` } : {};
+    if (mode === 'api') {
+      const probe = await fetch(url, { headers });
+      const body = (await probe.json()) as { data?: { gpus?: unknown[] } };
+      if (probe.status !== 200 || body.data?.gpus?.length !== 20) throw new Error(`api probe: ${probe.status} ${JSON.stringify(body).slice(0, 200)}`);
+    }
+    await load(url, headers, 2); // warm-up: JIT, caches
+    return await load(url, headers, DURATION_S);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:api — ${CONNECTIONS} connections, ${DURATION_S} s each (after 2 s warm-up), servers in child processes`);
+  const hello = await measure('hello');
+  console.log(`bare Hono hello-world:        ${Math.round(hello.rps).toLocaleString()} req/s, p99 ${hello.p99} ms, non-2xx/errors ${hello.non2xx}`);
+  const api = await measure('api');
+  console.log(`GET /api/gpus (20 GPUs, JWT): ${Math.round(api.rps).toLocaleString()} req/s, p99 ${api.p99} ms, non-2xx/errors ${api.non2xx}`);
+  const ratio = api.rps / hello.rps;
+  console.log(`ratio ${(ratio * 100).toFixed(1)} % (target ≥ 50 %); api p99 ${api.p99} ms (target ≤ 20 ms)`);
+  console.log(`api_rps=${Math.round(api.rps)} api_p99_ms=${api.p99} hello_rps=${Math.round(hello.rps)} hello_p99_ms=${hello.p99} ratio=${ratio.toFixed(3)} api_errors=${api.non2xx}`);
+}
+
+const serveIdx = process.argv.indexOf('--serve');
+if (serveIdx >= 0) {
+  const mode = process.argv[serveIdx + 1];
+  const ready = await (mode === 'api' ? serveApi() : serveHello());
+  console.log(JSON.stringify(ready));
+} else {
+  await main();
+}

@@ -1,0 +1,85 @@
+// A simulated agent for bench:ingest: streams numbered batches over gRPC at a target rate (or as
+// fast as acks allow), measures ack latency per batch and prints one JSON line of results.
+import * as grpc from '@grpc/grpc-js';
+import { AckStatus, ingestCodec, type WireAck, type WireSample } from '@gpuoptimizer/shared';
+
+const [addr, key, agentId, rateArg, durationArg, samplesPerBatchArg, windowArg] = process.argv.slice(2);
+const GPUS = 8;
+const rate = Number(rateArg); // GPU-samples per second; 0 = unthrottled
+const durationMs = Number(durationArg) * 1000;
+const samplesPerBatch = Number(samplesPerBatchArg); // host samples per batch (each carries 8 GPUs)
+const window = Number(windowArg ?? 8);
+const codec = ingestCodec();
+
+function sample(ts: number, k: number): WireSample {
+  return {
+    ts_unix_ms: ts,
+    agent: { id: agentId as string, version: 'bench' },
+    host: { id: `host-${agentId}`, hostname: `bench-${agentId}`, os: 'Linux', cpu_model: 'bench', cpu_cores: 64, memory_total_mib: 512_000 },
+    cloud: { provider: 'aws', instance_id: `i-${agentId}`, instance_type: 'p4d.24xlarge', region: 'us-east-1', zone: 'us-east-1a', lifecycle: 'on_demand' },
+    gpus: Array.from({ length: GPUS }, (_, i) => ({
+      uuid: `GPU-${agentId}-${i}`, index: i, name: 'NVIDIA A100-SXM4-40GB', serial: null, pci_bus_id: null, driver_version: '535.104.05', mig_mode: 'Disabled',
+      utilization_gpu_pct: (k * 7 + i * 13) % 101, utilization_memory_pct: 40, memory_total_mib: 40960, memory_used_mib: 30000 + (k % 100),
+      temperature_c: 60 + (k % 5), power_draw_w: 300 + (k % 50), power_limit_w: 400, sm_clock_mhz: 1410, mem_clock_mhz: 1215,
+      pstate: 'P0', fan_speed_pct: null, ecc_errors_uncorrected: 0, throttle_reasons: '0x0000000000000000',
+    })),
+    processes: [{ gpu_uuid: `GPU-${agentId}-0`, pid: 4242, name: 'python', used_memory_mib: 30000 }],
+  };
+}
+
+const client = new grpc.Client(addr as string, grpc.credentials.createInsecure());
+const md = new grpc.Metadata();
+md.set('authorization', `Bearer ${key}`);
+const call = client.makeBidiStreamRequest<Buffer, WireAck>('/gpuoptimizer.v1.Ingest/Stream', (b) => b, (b) => codec.decodeAck(b), md);
+const sentAt = new Map<number, number>();
+const latencies: number[] = [];
+let seq = 0;
+let acked = 0;
+let tsCursor = Date.now() - 12 * 3_600_000 + Math.floor(Math.random() * 1000);
+let stopped = false;
+const t0 = performance.now();
+const samplesPer = samplesPerBatch * GPUS;
+
+function sendOne(): void {
+  seq++;
+  const samples = Array.from({ length: samplesPerBatch }, (_, k) => sample((tsCursor += 10), seq * samplesPerBatch + k));
+  sentAt.set(seq, performance.now());
+  call.write(codec.encodeBatch({ seq, agent_id: agentId as string, created_unix_ms: Date.now(), samples }));
+}
+
+function pump(): void {
+  if (stopped) return;
+  const elapsed = performance.now() - t0;
+  if (elapsed >= durationMs) return finish();
+  const due = rate > 0 ? Math.floor(((elapsed / 1000) * rate) / samplesPer) + 1 : Infinity;
+  while (sentAt.size < window && seq < due) sendOne();
+}
+
+function finish(): void {
+  if (stopped) return;
+  stopped = true;
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  process.stdout.write(JSON.stringify({ agent: agentId, acked_samples: acked, seconds, p50: q(0.5), p99: q(0.99), batches: latencies.length }) + '\n');
+  call.end();
+  client.close();
+  setTimeout(() => process.exit(0), 100).unref();
+}
+
+call.on('data', (ack: WireAck) => {
+  const t = sentAt.get(ack.seq);
+  if (t !== undefined && ack.status === AckStatus.STORED) {
+    sentAt.delete(ack.seq);
+    latencies.push(performance.now() - t);
+    acked += samplesPer;
+  }
+  pump();
+});
+call.on('error', (err) => {
+  process.stderr.write(`sim agent ${agentId}: ${err.message}\n`);
+  finish();
+});
+setInterval(pump, 5).unref();
+setTimeout(finish, durationMs + 10_000).unref();
+pump();
