@@ -9,8 +9,9 @@
  * 3. A batch's seq is persisted with its members before the batch is handed out for sending,
  *    and that commit is fsynced (FULL): a re-send after any crash or power loss carries the
  *    same (agent_id, seq) and the same samples, so the collector stores it once.
- * 4. Seqs only grow. A fresh file starts at wall-clock ms x 1000, above any seq a set-aside
- *    file could have used, so a new buffer never reuses an old (agent_id, seq).
+ * 4. Seqs only grow. A fresh file starts at wall-clock ms x 1000 (and above any seq this
+ *    process formed), above any seq a set-aside file could have used unless it formed over
+ *    1000 batches per millisecond, so a new buffer never reuses an old (agent_id, seq).
  * 5. Bounded by payload size and sample age: the oldest samples are dropped first (a batch
  *    is dropped whole), and every dropped sample is counted in `dropped_samples`.
  * 6. produced_samples = acked_samples + dropped_samples + buffered_samples, always; the
@@ -59,6 +60,8 @@ export class SampleBuffer {
   private unbatchedCount = 0;
   private unbatchedSince = 0;
   private lastAgeCheck = 0;
+  /** Highest seq this process has formed: a file started fresh at run time begins above it. */
+  private highestSeq = 0;
 
   private constructor(private readonly opts: SampleBufferOptions) {
     this.now = opts.now ?? (() => new Date());
@@ -75,7 +78,7 @@ export class SampleBuffer {
 
   private init(): Statements {
     const s = prepareStatements(this.db);
-    s.initMeta.run('next_seq', this.now().getTime() * 1000);
+    s.initMeta.run('next_seq', Math.max(this.now().getTime() * 1000, this.highestSeq + 1));
     for (const k of ['produced_samples', 'acked_samples', 'dropped_samples', 'rejected_batches']) s.initMeta.run(k, 0);
     const agg = s.totals.get() as { b: number; u: number };
     this.bytes = agg.b;
@@ -172,6 +175,7 @@ export class SampleBuffer {
         this.s.assign.run(seq, last.id);
         this.s.insertBatch.run(seq, agentId, createdMs, taken);
         this.s.setMeta.run('next_seq', seq + 1);
+        this.highestSeq = Math.max(this.highestSeq, seq);
         this.unbatchedCount -= taken;
         if (this.unbatchedCount > 0) this.unbatchedSince = createdMs;
         return { seq, agentId, createdMs, samples: taken };

@@ -141,6 +141,26 @@ describe('sample buffer', () => {
     expect(existsSync(path)).toBe(true);
   });
 
+  it('sets the file aside and goes on when SQLite reports corruption while running', () => {
+    const buf = open();
+    buf.commit([sample(1), sample(2)]);
+    const b = buf.formBatch('a', 10, 1 << 20)!;
+    // SQLite's own error for a damaged page, injected: a real one hides behind the page cache.
+    const stmts = (buf as unknown as { s: Record<string, { get: () => unknown }> }).s;
+    stmts['getBatch']!.get = () => {
+      throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    };
+    expect(buf.readBatch(b.seq)).toBeNull();
+    expect(readdirSync(dir).some((f) => f.startsWith('buf.db.corrupt-'))).toBe(true);
+    expect(logs.some((l) => l.level === 'error' && l.msg.includes('corrupt while running'))).toBe(true);
+    buf.commit([sample(3)]);
+    const fresh = buf.formBatch('a', 10, 1 << 20)!;
+    expect(fresh.seq).toBeGreaterThan(b.seq);
+    expect(buf.ack(fresh.seq)).toBe(1);
+    expect(buf.status()).toMatchObject({ produced_samples: 1, acked_samples: 1, buffered_samples: 0 });
+    buf.close();
+  });
+
   it('starts a fresh file above any seq an earlier file used', () => {
     const clock = clockAt(1_700_000_000_000);
     let buf = open({ now: clock.now });
