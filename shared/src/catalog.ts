@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CloudProvider } from './sample.js';
 import { formatCatalogIssue, parseCatalogRows, type CatalogIssue, type CatalogProvider, type CatalogRow } from './catalog_csv.js';
 import { gpuClass } from './catalog_gpu_classes.js';
 
@@ -27,13 +26,13 @@ export interface Catalog {
   readonly identity: CatalogIdentity;
   readonly rows: readonly CatalogRow[];
   /** The row for (provider, type, region); without a region, the first row of that type. */
-  find(provider: CloudProvider, instanceType: string, region?: string): CatalogRow | undefined;
+  find(provider: string, instanceType: string, region?: string): CatalogRow | undefined;
   /** Whether the provider sells this type in any region (GCP N1 machine types match `n1-…+gpu` rows). */
-  hasInstanceType(provider: CloudProvider, instanceType: string): boolean;
+  hasInstanceType(provider: string, instanceType: string): boolean;
   /** Every region row of one type. */
-  rowsOf(provider: CloudProvider, instanceType: string): CatalogRow[];
+  rowsOf(provider: string, instanceType: string): CatalogRow[];
   /** Every type the provider sells in the region: the candidates for a right-sizing. */
-  candidates(provider: CloudProvider, region: string): CatalogRow[];
+  candidates(provider: string, region: string): CatalogRow[];
 }
 
 /** A catalog file that cannot be used; `issues` names each bad line and column. */
@@ -135,14 +134,14 @@ function buildCatalog(rows: CatalogRow[], identity: CatalogIdentity): Catalog {
     byType.set(key, [...(byType.get(key) ?? []), row]);
   }
   const machines = new Set(frozen.map((r) => `${r.provider}|${machineType(r.instance_type)}`));
-  const rowsOf = (provider: CloudProvider, type: string): CatalogRow[] => [...(byType.get(`${provider}|${type}`) ?? [])];
+  const rowsOf = (provider: string, type: string): CatalogRow[] => [...(byType.get(`${provider}|${type}`) ?? [])];
   return Object.freeze({
     identity: Object.freeze({ ...identity }),
     rows: frozen,
     rowsOf,
-    find: (provider: CloudProvider, type: string, region?: string) => rowsOf(provider, type).find((r) => region === undefined || r.region === region),
-    hasInstanceType: (provider: CloudProvider, type: string) => byType.has(`${provider}|${type}`) || machines.has(`${provider}|${type}`),
-    candidates: (provider: CloudProvider, region: string) => frozen.filter((r) => r.provider === provider && r.region === region),
+    find: (provider: string, type: string, region?: string) => rowsOf(provider, type).find((r) => region === undefined || r.region === region),
+    hasInstanceType: (provider: string, type: string) => byType.has(`${provider}|${type}`) || machines.has(`${provider}|${type}`),
+    candidates: (provider: string, region: string) => frozen.filter((r) => r.provider === provider && r.region === region),
   });
 }
 
@@ -153,7 +152,7 @@ const GCP_N1_ACCELERATORS: Record<string, string> = { T4: 'nvidia-tesla-t4', P10
  * (`n1-highmem-8`); their catalog rows are `n1-highmem-8+nvidia-tesla-t4:2`, built here from the
  * GPU model and count nvidia-smi reports. Every other name passes through.
  */
-export function catalogInstanceType(provider: CloudProvider, instanceType: string, gpuModel: string | null, gpuCount: number): string {
+export function catalogInstanceType(provider: string, instanceType: string, gpuModel: string | null, gpuCount: number): string {
   if (provider !== 'gcp' || !instanceType.startsWith('n1-') || instanceType.includes('+')) return instanceType;
   const accelerator = gpuModel === null ? undefined : GCP_N1_ACCELERATORS[gpuModel];
   return accelerator === undefined ? instanceType : `${instanceType}+${accelerator}:${gpuCount}`;
