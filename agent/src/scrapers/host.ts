@@ -28,18 +28,22 @@ const DEFAULT_MACHINE_ID_PATHS = ['/etc/machine-id', '/var/lib/dbus/machine-id']
 export function createHostSource(opts: HostSourceOptions = {}): HostSource {
   let facts: Promise<StaticHost> | null = null;
   let lastCpu = cpuTimes();
+  let lastBusyPct: number | null = null;
   return {
     async read() {
       facts ??= readStatic(opts);
       const base = await facts;
       const now = cpuTimes();
-      const busy = now.total > lastCpu.total ? (100 * (now.busy - lastCpu.busy)) / (now.total - lastCpu.total) : null;
-      lastCpu = now;
+      // Two reads within one clock tick see no change: keep the last figure rather than report null.
+      if (now.total > lastCpu.total) {
+        lastBusyPct = round2((100 * (now.busy - lastCpu.busy)) / (now.total - lastCpu.total));
+        lastCpu = now;
+      }
       return {
         ...base,
         load_1m: round2(os.loadavg()[0] ?? 0),
         memory_used_mib: await readMemoryUsedMib(opts.meminfoPath ?? '/proc/meminfo'),
-        cpu_utilization_pct: busy === null ? null : round2(busy),
+        cpu_utilization_pct: lastBusyPct,
       };
     },
   };

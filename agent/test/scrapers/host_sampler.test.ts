@@ -39,6 +39,8 @@ describe('host source', () => {
     expect(h.memory_total_mib).toBeGreaterThan(0);
     expect(h.hostname).not.toBe('');
     expect(typeof h.kernel).toBe('string');
+    // CPU times tick every 10 ms: 100 ms later the busy share is known.
+    await new Promise((r) => setTimeout(r, 100));
     expect(typeof (await host.read()).cpu_utilization_pct).toBe('number');
   });
 });

@@ -43,6 +43,7 @@ export function createGpuSource(options: GpuSourceOptions): GpuSource {
   let loop: QueryLoop | null = null;
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
+  let retryTimer: NodeJS.Timeout | null = null;
   const poller: PollerOptions = { path: t.path, timeoutMs: t.commandTimeoutMs, log: t.log, onParseErrors: (n) => (st.counters.parse_errors += n) };
 
   const onRow = (row: GpuRow, at: number): void => {
@@ -67,9 +68,10 @@ export function createGpuSource(options: GpuSourceOptions): GpuSource {
     const help = await discover();
     if (stopped) return;
     if (help === 'missing') {
-      const retry = setTimeout(() => void startLoop(), t.unavailableRetryMs);
-      retry.unref();
-      timers.push(retry);
+      // One pending retry at a time (a list of fired timers would grow for as long as it is missing).
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => void startLoop(), t.unavailableRetryMs);
+      retryTimer.unref();
       return;
     }
     const fields = selectQueryFields(help);
@@ -130,6 +132,7 @@ export function createGpuSource(options: GpuSourceOptions): GpuSource {
     async shutdown() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
+      if (retryTimer) clearTimeout(retryTimer);
       await loop?.stop();
     },
   };
