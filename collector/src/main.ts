@@ -4,11 +4,13 @@ import { COLLECTOR_SETTINGS, loadCollectorConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startCollector } from './serve.js';
 import { COMMIT, VERSION } from './version.js';
+import { importCatalog, importedCatalogPath } from './catalog_file.js';
 
 const USAGE = `gpuoptimizer-collector — receives GPU samples from agents, stores them, serves the REST API
 
 Usage:
   gpuoptimizer-collector serve [settings]      run the collector (REST API + gRPC ingest)
+  gpuoptimizer-collector catalog import <file> validate a newer GPU instance catalog CSV and use it from the next start
   gpuoptimizer-collector version               print the version
   gpuoptimizer-collector <command> --help      help for a command
 
@@ -51,9 +53,36 @@ async function serveCommand(flags: Map<string, string | true>): Promise<number> 
   return 0;
 }
 
+const CATALOG_HELP = `gpuoptimizer-collector catalog import <file> [--data-dir <dir>]
+
+Validates a GPU instance catalog CSV (columns: provider, instance_type, gpu_model, gpu_count,
+gpu_memory_gib_per_gpu, vcpus, memory_gib, region, on_demand_usd_per_hour, spot_usd_per_hour,
+source) and, when every row is valid, installs it under DATA_DIR/catalog/ so the collector prices
+from it at its next start. Nothing is installed when any row is invalid; each error names its
+line and column.`;
+
+function catalogCommand(positionals: string[], flags: Map<string, string | true>): number {
+  if (flags.has('help') || positionals[0] !== 'import' || !positionals[1]) {
+    console.log(CATALOG_HELP);
+    return flags.has('help') ? 0 : 2;
+  }
+  const file = positionals[1];
+  flags.delete('help');
+  const config = loadCollectorConfig(flags, process.env);
+  const result = importCatalog(config.dataDir, file);
+  for (const w of result.warnings) console.error(`warning: ${w}`);
+  if (!result.ok) {
+    for (const e of result.errors) console.error(`error: ${e}`);
+    console.error(`catalog not imported: ${result.errors.length} error(s) in ${file}`);
+    return 1;
+  }
+  console.log(`catalog imported: ${result.identity.rows} rows, sha256 ${result.identity.sha256} → ${importedCatalogPath(config.dataDir)} (used from the next start)`);
+  return 0;
+}
+
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { command, flags } = parseArgv(argv);
+  const { command, positionals, flags } = parseArgv(argv);
   try {
     if (command === undefined || command === 'help') {
       console.log(USAGE);
@@ -63,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(flags.has('json') ? JSON.stringify({ version: VERSION, commit: COMMIT }) : `gpuoptimizer-collector ${VERSION} (${COMMIT})`);
       return 0;
     }
+    if (command === 'catalog') return catalogCommand(positionals, flags);
     if (command === 'serve') {
       if (flags.has('help')) {
         console.log(SERVE_HELP);

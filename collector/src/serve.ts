@@ -15,6 +15,8 @@ import type { ApiLogger } from './api/deps.js';
 import type { Clock, ServiceHealth } from './ports.js';
 import { fileSecret, writeSecretFile } from './secrets.js';
 import { VERSION } from './version.js';
+import { loadActiveCatalog } from './catalog_file.js';
+import { createGpuPricing, createRecommendationCache, registerRecommendationRoutes } from './api/recommendations/index.js';
 
 /** A running collector. */
 export interface RunningCollector {
@@ -87,6 +89,9 @@ export async function startCollector(
     ingest: { ...ingest.counters },
     metrics_store: { ...metrics.counters(), health: await metrics.ping(), stored_samples: await reader.storedSamples().catch(() => null) },
   });
+  const catalog = loadActiveCatalog(config.dataDir);
+  log('info', 'catalog loaded', { file: catalog.identity.file, rows: catalog.identity.rows, sha256: catalog.identity.sha256 });
+  const cache = createRecommendationCache();
   const api = createApi({
     config: { jwtSecret, tokenTtlSeconds: Math.round(config.jwtTtlMs / 1000), corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, version: VERSION },
     store: app, clock, logger, health, adminMetrics,
@@ -97,8 +102,10 @@ export async function startCollector(
       activeGpus: (since) => reader.activeGpus(since),
       customers: () => app.users.list({ page: 1, perPage: 1 }).total,
     },
-    recommendations: { usage: reader },
-  });
+    recommendations: { usage: reader, cache, catalog: () => catalog },
+    pricing: createGpuPricing({ clock, cache, catalog: () => catalog }),
+    catalog,
+  }, { areas: [registerRecommendationRoutes] });
   const { server: http, port: httpPort } = await listen(api.fetch, config.host, config.port);
   log('info', 'collector ready', { rest: `http://${config.host}:${httpPort}`, grpc: `${config.host}:${grpcPort}`, tls: Boolean(tls), data_dir: config.dataDir });
 
