@@ -106,6 +106,8 @@ async function main(): Promise<void> {
 const serveIdx = process.argv.indexOf('--serve');
 if (serveIdx >= 0) {
   const mode = process.argv[serveIdx + 1];
+  // Exit normally on a signal so --cpu-prof (when profiling a server by hand) gets written.
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => process.exit(0));
   const ready = await (mode === 'api' ? serveApi() : serveHello());
   console.log(JSON.stringify(ready));
 } else {

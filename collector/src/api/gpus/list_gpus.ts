@@ -1,7 +1,13 @@
-/** GET /api/gpus: the tenant's GPUs, filtered by status and provider, paginated. */
+/**
+ * GET /api/gpus: the tenant's GPUs, filtered by status and provider, paginated. The page's rows
+ * are cached until the tenant's GPUs change (store revision), a listed GPU's status would flip,
+ * or one second passes — so a filtered listing may lag a status change elsewhere by at most 1 s.
+ * Pricing and presentation run on every request (prices change without the store changing).
+ */
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { ok } from '../respond.js';
+import type { GpuSummary } from '../../stores/app/types.js';
+import { okSerialized } from '../respond.js';
 import { principalOf, type ApiRouter } from '../route_table.js';
 import { paging } from '../schemas.js';
 import { GPU_STATUSES, IDLE_BELOW_PCT, OFFLINE_AFTER_MS, gpuView, presentGpu } from './present_gpu.js';
@@ -12,22 +18,52 @@ const query = z.object({
   status: z.enum(GPU_STATUSES).optional(),
   provider: z.enum(['aws', 'gcp', 'azure', 'on_prem']).optional(),
 });
+type Query = z.infer<typeof query>;
 
 const response = z.object({ gpus: z.array(gpuView), total: z.number(), page: z.number(), per_page: z.number() });
 
+const CACHE_TTL_MS = 1000;
+const CACHE_MAX = 10_000;
+
+interface CachedPage {
+  revision: number;
+  validUntilMs: number;
+  rows: GpuSummary[];
+  total: number;
+}
+
+function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number): CachedPage {
+  const now = deps.clock.now();
+  const { rows, total } = deps.store.gpus.list(tenantId, {
+    page: q.page, perPage: q.per_page, status: q.status, provider: q.provider,
+    onlineSince: new Date(now.getTime() - OFFLINE_AFTER_MS).toISOString(), idleBelowPct: IDLE_BELOW_PCT,
+  });
+  let validUntilMs = now.getTime() + CACHE_TTL_MS;
+  for (const g of rows) {
+    const flip = g.lastSeenAt ? Date.parse(g.lastSeenAt) + OFFLINE_AFTER_MS : 0;
+    if (flip > now.getTime()) validUntilMs = Math.min(validUntilMs, flip);
+  }
+  return { revision, validUntilMs, rows, total };
+}
+
 /** Registers GET /api/gpus. */
 export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
+  const cache = new Map<string, CachedPage>();
   router.add(
     { method: 'get', path: '/api/gpus', operationId: 'listGpus', summary: "List the user's GPUs", tag: 'gpus', auth: 'user', query, response, paginated: true },
     (c, { query: q }) => {
       const { user } = principalOf(c);
+      const key = `${user.id}|${q.page}|${q.per_page}|${q.status ?? ''}|${q.provider ?? ''}`;
+      const revision = deps.store.gpus.revision(user.id);
+      let page = cache.get(key);
+      if (!page || page.revision !== revision || page.validUntilMs <= deps.clock.now().getTime()) {
+        page = buildPage(deps, user.id, q, revision);
+        if (cache.size >= CACHE_MAX) cache.clear();
+        cache.set(key, page);
+      }
       const now = deps.clock.now();
-      const { rows, total } = deps.store.gpus.list(user.id, {
-        page: q.page, perPage: q.per_page, status: q.status, provider: q.provider,
-        onlineSince: new Date(now.getTime() - OFFLINE_AFTER_MS).toISOString(), idleBelowPct: IDLE_BELOW_PCT,
-      });
-      const data = { gpus: rows.map((g) => presentGpu(g, now, deps.pricing)), total, page: q.page, per_page: q.per_page };
-      return ok(c, deps.clock, data, 'GPUs', { page: { page: q.page, perPage: q.per_page, total } });
+      const data = { gpus: page.rows.map((g) => presentGpu(g, now, deps.pricing)), total: page.total, page: q.page, per_page: q.per_page };
+      return okSerialized(c, deps.clock, JSON.stringify(data), 'GPUs', { page: q.page, perPage: q.per_page, total: page.total });
     },
   );
 }

@@ -21,6 +21,11 @@ export function createGpusRepo(db: Database.Database, clock: Clock, box: SecretB
   const seal = (id: string, c: { accessKey: string; secretKey: string } | null) =>
     c ? box.seal(JSON.stringify(c), credsAad(id)) : null;
 
+  // Per-tenant change counters: in memory, since this store is single-process SQLite.
+  const revisions = new Map<string, number>();
+  let nextRevision = 1;
+  const touched = (tenantId: string) => void revisions.set(tenantId, nextRevision++);
+
   const recordReport = db.transaction((r: HostReport) => {
     const seen = r.seenAt.toISOString();
     s.upsertHost.run(hostRow(r, seen));
@@ -36,7 +41,9 @@ export function createGpusRepo(db: Database.Database, clock: Clock, box: SecretB
   return {
     recordReport: (r) => {
       recordReport(r);
+      touched(r.tenantId);
     },
+    revision: (tenantId) => revisions.get(tenantId) ?? 0,
     list(tenantId: string, q: GpuListQuery) {
       const p = {
         tenant: tenantId, provider: q.provider ?? null, status: q.status ?? null,
@@ -54,6 +61,7 @@ export function createGpusRepo(db: Database.Database, clock: Clock, box: SecretB
     createManual(tenantId, g) {
       const id = newId('gpu');
       const at = clock.now().toISOString();
+      touched(tenantId);
       s.insertManual.run({
         id, tenant: tenantId, name: g.name, provider: g.provider, instance_type: g.instanceType,
         region: g.region, zone: g.zone ?? null, credentials: seal(id, g.credentials), at,
@@ -62,6 +70,7 @@ export function createGpusRepo(db: Database.Database, clock: Clock, box: SecretB
     },
     update(tenantId, id, f) {
       const setCreds = f.credentials !== undefined;
+      touched(tenantId);
       s.update.run({
         id, tenant: tenantId, at: clock.now().toISOString(), name: f.name ?? null, provider: f.provider ?? null,
         instance_type: f.instanceType ?? null, region: f.region ?? null, set_region: f.region !== undefined ? 1 : 0,
@@ -71,6 +80,7 @@ export function createGpusRepo(db: Database.Database, clock: Clock, box: SecretB
       return byId(tenantId, id);
     },
     remove(tenantId, id) {
+      touched(tenantId);
       return s.remove.run(clock.now().toISOString(), id, tenantId).changes > 0;
     },
     credentials(tenantId, id) {

@@ -45,12 +45,13 @@ export function openAppStore(opts: AppStoreOptions): AppStore {
   const box = createSecretBox(opts.encryptionKey);
   const audit = createAuditRepo(db, clock);
   const pingStmt = db.prepare('SELECT 1 AS ok');
+  const users = createUsersRepo(db, clock);
   let closed = false;
   return {
-    users: createUsersRepo(db, clock),
+    users,
     apiKeys: createApiKeysRepo(db, clock),
     gpus: createGpusRepo(db, clock, box),
-    subscriptions: createSubscriptionsRepo(db, clock, audit),
+    subscriptions: createSubscriptionsRepo(db, clock, audit, users.invalidate),
     audit,
     settings: createSettingsRepo(db, clock, box),
     clock,

@@ -41,7 +41,9 @@ export function createAuditRepo(db: Database.Database, clock: Clock): AuditRepo 
 }
 
 /** Builds the subscriptions repository; updates are audited through `audit`. */
-export function createSubscriptionsRepo(db: Database.Database, clock: Clock, audit: AuditRepo): SubscriptionsRepo {
+export function createSubscriptionsRepo(
+  db: Database.Database, clock: Clock, audit: AuditRepo, onUserChanged: (userId: string) => void,
+): SubscriptionsRepo {
   const s = {
     byId: db.prepare('SELECT * FROM subscriptions WHERE id = ?'),
     byTenant: db.prepare('SELECT * FROM subscriptions WHERE tenant_id = ?'),
@@ -59,7 +61,10 @@ export function createSubscriptionsRepo(db: Database.Database, clock: Clock, aud
     const at = clock.now().toISOString();
     s.update.run({ id, plan: f.plan ?? null, status: f.status ?? null, discount: f.discountPct ?? null, at });
     const after = byId(id) as SubscriptionRecord;
-    if (after.plan !== before.plan) s.userPlan.run(after.plan, at, after.tenantId);
+    if (after.plan !== before.plan) {
+      s.userPlan.run(after.plan, at, after.tenantId);
+      onUserChanged(after.tenantId);
+    }
     audit.record({
       actorId, action: 'subscription.update', targetType: 'subscription', targetId: id,
       detail: {

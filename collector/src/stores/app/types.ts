@@ -150,6 +150,8 @@ export interface HostRecord {
 
 /** GPUs and hosts of a tenant. */
 export interface GpusRepo extends FleetRegistry {
+  /** A number that changes whenever any of the tenant's GPUs or hosts change (for response caches). */
+  revision(tenantId: string): number;
   list(tenantId: string, q: GpuListQuery): Page<GpuSummary>;
   byId(tenantId: string, id: string): GpuRecord | null;
   host(tenantId: string, hostId: string): HostRecord | null;

@@ -37,8 +37,16 @@ function toUser(r: UserRow): UserRecord {
   };
 }
 
-/** Builds the users repository over an open database. */
-export function createUsersRepo(db: Database.Database, clock: Clock): UsersRepo {
+/** The users repository plus the hook other repositories call after writing a user row. */
+export type UsersRepoImpl = UsersRepo & { invalidate(id: string): void };
+
+const CACHE_MAX = 10_000;
+
+/**
+ * Builds the users repository over an open database. byId is on every authenticated request, so
+ * rows are cached; every write through this store drops the cached row (single-process SQLite).
+ */
+export function createUsersRepo(db: Database.Database, clock: Clock): UsersRepoImpl {
   const s = {
     insert: db.prepare(`INSERT INTO users (id, email, name, company, phone, password_hash, role, status, plan,
       token_version, created_at, updated_at) VALUES (@id, @email, @name, @company, @phone, @password_hash, @role,
@@ -63,6 +71,18 @@ export function createUsersRepo(db: Database.Database, clock: Clock): UsersRepo 
     const row = stmt.get(arg) as UserRow | undefined;
     return row ? toUser(row) : null;
   };
+  const cache = new Map<string, UserRecord>();
+  const invalidate = (id: string) => void cache.delete(id);
+  const byId = (id: string): UserRecord | null => {
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const user = get(s.byId, id);
+    if (user) {
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(id, Object.freeze(user));
+    }
+    return user;
+  };
 
   const create = db.transaction((u: NewUser): UserRecord | null => {
     const id = newId('usr');
@@ -78,25 +98,30 @@ export function createUsersRepo(db: Database.Database, clock: Clock): UsersRepo 
   });
 
   return {
+    invalidate,
     create,
-    byId: (id) => get(s.byId, id),
+    byId,
     byEmail: (email) => get(s.byEmail, email),
     updateProfile(id, f) {
+      invalidate(id);
       s.profile.run({
         id, name: f.name ?? null, at: clock.now().toISOString(),
         set_company: f.company !== undefined ? 1 : 0, company: f.company ?? null,
         set_phone: f.phone !== undefined ? 1 : 0, phone: f.phone ?? null,
       });
-      return get(s.byId, id);
+      return byId(id);
     },
     setPassword(id, hash) {
+      invalidate(id);
       s.password.run(hash, clock.now().toISOString(), id);
-      return get(s.byId, id);
+      return byId(id);
     },
     setRole(id: string, role: Role) {
+      invalidate(id);
       s.role.run(role, clock.now().toISOString(), id);
     },
     setStatus(id: string, status: UserStatus) {
+      invalidate(id);
       s.status.run(status, clock.now().toISOString(), id);
     },
     list(q: PageQuery & { status?: UserStatus }): Page<UserRecord & { subscriptionId: string | null }> {
