@@ -2,7 +2,8 @@
  * GET /api/gpus: the tenant's GPUs, filtered by status and provider, paginated. The page's rows
  * are cached until the tenant's GPUs change (store revision), a listed GPU's status would flip,
  * or one second passes — so a filtered listing may lag a status change elsewhere by at most 1 s.
- * Pricing and presentation run on every request (prices change without the store changing).
+ * Prices are asked for on every request (they change without the store changing); the serialised
+ * page is reused only while they are the same.
  */
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
@@ -30,6 +31,8 @@ interface CachedPage {
   validUntilMs: number;
   rows: GpuSummary[];
   total: number;
+  /** The serialised `data` and the prices it was built with. */
+  serialized?: { pricesKey: string; json: string };
 }
 
 function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number): CachedPage {
@@ -44,6 +47,19 @@ function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number):
     if (flip > now.getTime()) validUntilMs = Math.min(validUntilMs, flip);
   }
   return { revision, validUntilMs, rows, total };
+}
+
+function serialize(deps: ApiDeps, page: CachedPage, q: Query): string {
+  const pricing = deps.pricing;
+  const prices = pricing ? page.rows.map((g) => pricing(g)) : [];
+  const pricesKey = prices.map((p) => `${p.cost_per_hour},${p.savings}`).join('|');
+  if (page.serialized?.pricesKey === pricesKey) return page.serialized.json;
+  // Statuses cannot change before validUntilMs, so the page's JSON is good while it is cached.
+  const now = deps.clock.now();
+  const gpus = page.rows.map((g, i) => presentGpu(g, now, prices[i]));
+  const json = JSON.stringify({ gpus, total: page.total, page: q.page, per_page: q.per_page });
+  page.serialized = { pricesKey, json };
+  return json;
 }
 
 /** Registers GET /api/gpus. */
@@ -61,9 +77,7 @@ export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
         if (cache.size >= CACHE_MAX) cache.clear();
         cache.set(key, page);
       }
-      const now = deps.clock.now();
-      const data = { gpus: page.rows.map((g) => presentGpu(g, now, deps.pricing)), total: page.total, page: q.page, per_page: q.per_page };
-      return okSerialized(c, deps.clock, JSON.stringify(data), 'GPUs', { page: q.page, perPage: q.per_page, total: page.total });
+      return okSerialized(c, deps.clock, serialize(deps, page, q), 'GPUs', { page: q.page, perPage: q.per_page, total: page.total });
     },
   );
 }

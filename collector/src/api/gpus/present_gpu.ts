@@ -53,9 +53,12 @@ export const gpuDetailView = gpuView.extend({
   processes: z.array(z.object({ pid: z.number(), name: z.string(), used_memory_mib: z.number().nullable() })),
 });
 
-/** Renders a GPU for a listing. */
-export function presentGpu(g: GpuSummary, now: Date, pricing?: GpuPricing): z.infer<typeof gpuView> {
-  const price = pricing ? pricing(g) : { cost_per_hour: null, savings: null };
+/** A GPU's price figures, as GpuPricing returns them. */
+export type GpuPrice = ReturnType<GpuPricing>;
+const NO_PRICE: GpuPrice = { cost_per_hour: null, savings: null };
+
+/** Renders a GPU for a listing, with its price figures when known. */
+export function presentGpu(g: GpuSummary, now: Date, price: GpuPrice = NO_PRICE): z.infer<typeof gpuView> {
   return {
     id: g.id, uuid: g.uuid, name: g.name, provider: g.provider, instance_type: g.instanceType, region: g.region,
     status: gpuStatus(g, now), utilization: g.lastUtilization, memory_total_mib: g.memoryTotalMib,
@@ -69,7 +72,7 @@ export function presentGpuDetail(
   g: GpuRecord, host: HostRecord | null, now: Date, pricing?: GpuPricing,
 ): z.infer<typeof gpuDetailView> {
   return {
-    ...presentGpu(g, now, pricing),
+    ...presentGpu(g, now, pricing?.(g)),
     model: g.model, zone: g.zone, lifecycle: g.lifecycle, has_credentials: g.hasCredentials, updated_at: g.updatedAt,
     cloud: host?.cloud ?? (g.provider ? { provider: g.provider, instance_type: g.instanceType, region: g.region, zone: g.zone } : null),
     host_info: host ? { ...host.info, last_seen_at: host.lastSeenAt } : null,

@@ -44,7 +44,9 @@ async function resolve(deps: IdentifyDeps, token: string): Promise<Principal | A
 /** Builds the identify middleware. */
 export function identify(deps: IdentifyDeps): MiddlewareHandler<AppEnv> {
   return async function identifyMiddleware(c, next) {
-    const token = presented(c.req.header('authorization'), c.req.query('api_key'));
+    // Parsing the query string costs; look only when the key can be there.
+    const queryKey = c.req.url.includes('api_key=') ? c.req.query('api_key') : undefined;
+    const token = presented(c.req.header('authorization'), queryKey);
     if (token === null) return next();
     const who = token === '' ? 'invalid' : await resolve(deps, token);
     if (typeof who === 'string') c.set('authFailure', who);
