@@ -32,7 +32,7 @@ async function serveCommand(flags: Map<string, string | true>): Promise<number> 
   const { logger, log } = createLogger(config.logLevel);
   let running: Awaited<ReturnType<typeof startCollector>>;
   try {
-    running = await startCollector(config, { log, logger }, { localAgentKeyFile: typeof keyFile === 'string' ? keyFile : undefined });
+    running = await startCollector(config, { log, logger }, { localAgentKeyFile: typeof keyFile === 'string' ? keyFile : undefined, failpoints: process.env.GPUOPT_FAILPOINTS });
   } catch (err) {
     log('error', 'collector failed to start', { error: err instanceof Error ? err.message : String(err) });
     logger.flush();

@@ -8,6 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ensureAdmin, ensureAgentKey, openAppStore, resolveEncryptionKey, type AppStore } from './stores/app/index.js';
 import { openMetricsStore, type MetricsReader, type MetricsStore } from './stores/metrics/index.js';
 import { IngestServer } from './ingest/server.js';
+import { parseFailpoints, withFailpoints } from './ingest/failpoints.js';
 import { createApi } from './api/app.js';
 import type { CollectorConfig } from './config.js';
 import type { LogFn } from './log.js';
@@ -35,6 +36,8 @@ export interface ServeOptions {
   /** Write the local agent's API key here (for `npm start`). */
   localAgentKeyFile?: string | undefined;
   clock?: Clock;
+  /** Fault injection for delivery tests (GPUOPT_FAILPOINTS); see ingest/failpoints.ts. */
+  failpoints?: string | undefined;
   /** Called once with each line a person must see (the generated admin password). */
   announce?: (line: string) => void;
 }
@@ -72,8 +75,10 @@ export async function startCollector(
   log('info', 'metrics store ready', { engine: metrics.embedded ? 'chdb (embedded)' : 'clickhouse server', database: config.clickhouse.database });
   await bootstrap(app, config, opts, log);
 
+  const failpoints = parseFailpoints(opts.failpoints);
+  if (opts.failpoints) log('warn', 'FAILPOINTS ARE SET: this collector injects faults on purpose', { failpoints: opts.failpoints });
   const ingest = new IngestServer({
-    auth: app.apiKeys, metrics, fleet: app.gpus, clock, log,
+    auth: app.apiKeys, metrics: withFailpoints(metrics, failpoints), fleet: app.gpus, clock, log,
     limits: { maxSamplesPerBatch: config.maxSamplesPerBatch, maxGpusPerSample: 1024, maxAgeMs: config.rawTtlDays * 86_400_000, maxFutureMs: 300_000 },
   });
   const tls = config.tls ? { certPem: readFileSync(config.tls.certFile), keyPem: readFileSync(config.tls.keyFile) } : undefined;

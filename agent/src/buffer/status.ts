@@ -103,6 +103,10 @@ export function readBufferStatus(path: string): BufferStatus {
   try {
     db.pragma('busy_timeout = 5000');
     return statusFromDb(db, path);
+  } catch (err) {
+    // `run` is creating the file right now: its tables do not exist yet, so nothing is counted yet.
+    if (err instanceof Error && /no such table/.test(err.message)) return { ...emptyStatus(path), buffer_exists: true };
+    throw err;
   } finally {
     db.close();
   }
