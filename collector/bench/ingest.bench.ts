@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startNode, stopProcess } from '../../test/support/processes.js';
+import { api, freePort, startNode, stopProcess } from '../../test/support/processes.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 4);
@@ -48,6 +48,13 @@ try {
   const p50 = Math.max(...steady.map((r) => r.p50));
   const p99 = Math.max(...steady.map((r) => r.p99));
   console.log(`  achieved ${Math.round(steadyRate).toLocaleString()} samples/s; ack latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (worst agent)`);
+  // Every acked sample must really be stored: ask the collector what its store holds.
+  const base = `http://127.0.0.1:${port}`;
+  const token = (await api(base, '/api/auth/login', { method: 'POST', body: { email: 'admin@gpuoptimizer.local', password: 'bench-password-123456' } })).json.data.token as string;
+  const stored = (await api(base, '/api/admin/metrics', { token })).json.data.system.metrics_store.stored_samples as number;
+  const acked = [...max, ...steady].reduce((a, r) => a + r.acked_samples, 0);
+  console.log(`check: ${acked.toLocaleString()} samples acked, ${stored.toLocaleString()} stored${stored >= acked ? '' : '  ← FEWER STORED THAN ACKED'}`);
+  if (stored < acked) process.exitCode = 1;
   console.log('targets: ≥ 100,000 samples/s sustained; p99 ack ≤ 250 ms at 20,000/s. Anchor: chDB alone inserts ~400,000–500,000 JSON rows/s here.');
   console.log(`samples_per_s=${Math.round(maxRate)} steady_samples_per_s=${Math.round(steadyRate)} p50_ack_ms=${p50.toFixed(1)} p99_ack_ms=${p99.toFixed(1)}`);
 } finally {

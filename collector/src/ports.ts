@@ -49,10 +49,10 @@ export interface StoredBatch {
 /** The time-series side of ingest. */
 export interface MetricsWriter {
   /**
-   * Stores a batch exactly once: a second call with the same (tenantId, agentId, seq) writes nothing
-   * new. Resolves only after the write is durable; rejects when the store is unavailable.
+   * Stores a batch exactly once: a call with `resend` for a (tenantId, agentId, seq) already stored
+   * writes nothing new. A batch without `resend` has never been sent before. Resolves only after the write is durable; rejects when the store is unavailable.
    */
-  writeBatch(tenantId: string, agentId: string, seq: number, samples: WireSample[]): Promise<StoredBatch>;
+  writeBatch(tenantId: string, agentId: string, seq: number, samples: WireSample[], opts?: { resend?: boolean }): Promise<StoredBatch>;
 }
 
 /** Health of one backing service, as /api/health and /api/admin/metrics report it. */

@@ -32,6 +32,8 @@ export interface WireBatch {
   agent_id: string;
   samples: WireSample[];
   created_unix_ms: number;
+  /** May have been sent before: the collector checks what it already stored. */
+  resend?: boolean;
 }
 
 export interface WireAck {

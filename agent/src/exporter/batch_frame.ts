@@ -21,11 +21,15 @@ function header(tag: number, n: number): Buffer {
   return Buffer.from(out);
 }
 
-/** Encodes a buffered batch as a gpuoptimizer.v1.Batch message. */
-export function encodeBatchFrame(batch: BatchPayload): Buffer {
+/**
+ * Encodes a buffered batch as a gpuoptimizer.v1.Batch message. `resend` (field 5) tells the
+ * collector the batch may have been sent before, so it must check what it already stored.
+ */
+export function encodeBatchFrame(batch: BatchPayload, resend = false): Buffer {
   const agent = Buffer.from(batch.agentId, 'utf8');
   const parts: Buffer[] = [header(0x08, batch.seq), header(0x12, agent.length), agent];
   for (const s of batch.sampleBytes) parts.push(header(0x1a, s.length), s);
   parts.push(header(0x20, batch.createdMs));
+  if (resend) parts.push(header(0x28, 1));
   return Buffer.concat(parts);
 }

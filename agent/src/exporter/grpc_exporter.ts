@@ -135,13 +135,17 @@ export class GrpcExporter {
   private pump(session: Session): void {
     const { buffer } = this.o;
     while (!session.closed && !session.blocked && session.inflight.size < this.window) {
-      const info = buffer.batchesAfter(session.cursor, 1)[0] ?? this.formIfDue();
+      // A batch formed before this point may have been sent on an earlier stream (or by an
+      // earlier process): flag it, so the collector checks what it already stored. A batch
+      // formed here and now has never left this process.
+      const earlier = buffer.batchesAfter(session.cursor, 1)[0];
+      const info = earlier ?? this.formIfDue();
       if (!info) return;
       session.cursor = info.seq;
       const payload = buffer.readBatch(info.seq);
       if (!payload) continue;
       session.inflight.set(info.seq, { samples: info.samples, sentAt: this.o.now() });
-      if (!session.call.write(encodeBatchFrame(payload))) {
+      if (!session.call.write(encodeBatchFrame(payload, earlier !== undefined))) {
         session.blocked = true;
         session.call.once('drain', () => {
           session.blocked = false;

@@ -176,7 +176,7 @@ export class IngestServer {
       return;
     }
     try {
-      const stored = await this.deps.metrics.writeBatch(tenantId, batch.agent_id, batch.seq, verdict.samples);
+      const stored = await this.deps.metrics.writeBatch(tenantId, batch.agent_id, batch.seq, verdict.samples, { resend: batch.resend === true });
       this.recordNewest(tenantId, batch);
       this.counters.batches_stored++;
       this.counters.samples_stored += stored.rows;

@@ -70,7 +70,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gpuopt-ingest-'));
   ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'ingest_test', rawTtlDays: 30, rollupTtlDays: 400, dedupWindow: 1000 }));
   const metrics: MetricsWriter = {
-    writeBatch: (t, a, s, samples) => (failWrites ? Promise.reject(new Error('ECONNREFUSED store down')) : store.writeBatch(t, a, s, samples)),
+    writeBatch: (t, a, s, samples, o) => (failWrites ? Promise.reject(new Error('ECONNREFUSED store down')) : store.writeBatch(t, a, s, samples, o)),
   };
   server = new IngestServer({
     auth: { authenticateKey: (k) => KEYS[k] ?? null },
@@ -94,7 +94,7 @@ describe('ingest', () => {
     const first = await exchange(server.port, 'agent-key', frames);
     expect(first.status).toBe(grpc.status.OK);
     expect(first.acks.map((a) => [a.seq, a.status, a.stored_samples]).sort()).toEqual([[1, AckStatus.STORED, 10], [2, AckStatus.STORED, 10]]);
-    const again = await exchange(server.port, 'agent-key', [codec.encodeBatch(batch(2, 5))]);
+    const again = await exchange(server.port, 'agent-key', [codec.encodeBatch({ ...batch(2, 5), resend: true })]);
     expect(again.acks).toEqual([expect.objectContaining({ seq: 2, status: AckStatus.STORED })]);
     expect(await countRows('usr_t1')).toBe(10);
     expect(reports.at(-1)).toMatchObject({ tenantId: 'usr_t1', agentId: 'ag-1', host: { hostname: 'gpu-07' } });
@@ -139,7 +139,7 @@ describe('ingest', () => {
     failWrites = false;
     expect(down.status).toBe(grpc.status.UNAVAILABLE);
     expect(down.acks).toEqual([]);
-    const up = await exchange(server.port, 'agent-key', [codec.encodeBatch(batch(8, 1))]);
+    const up = await exchange(server.port, 'agent-key', [codec.encodeBatch({ ...batch(8, 1), resend: true })]);
     expect(up.acks).toEqual([expect.objectContaining({ seq: 8, status: AckStatus.STORED })]);
   });
 });

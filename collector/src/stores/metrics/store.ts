@@ -1,86 +1,35 @@
 /**
  * The metrics store: GPU samples in ClickHouse (raw MergeTree + hourly AggregatingMergeTree rollups).
  *
- * Invariants:
- * - A batch is written with insert_deduplication_token = tenant:agent:seq on a MergeTree with a
- *   deduplication window, so a batch re-sent after any crash is stored once (and the rollup
- *   materialized view is not fed twice: a deduplicated block is not pushed to dependent views).
- * - writeBatch resolves only after ClickHouse returned from the insert (the data is in a part).
+ * Invariants (exactly-once storage, proved by the delivery fault suite):
+ * - A fresh batch (never sent before, as the agent's buffer knows) cannot already be stored, so it
+ *   takes the fast path: group commit with other batches into one insert, no deduplication.
+ * - A batch flagged `resend` may already be stored, wholly or in part: the store reads which of its
+ *   rows (tenant, agent, seq, GPU, ts) it already holds and inserts only the others. No other copy
+ *   of the same batch is written meanwhile: copies of one (tenant, agent, seq) are serialised.
+ * - writeBatch resolves only after ClickHouse returned from the insert holding the rows (durable);
+ *   it rejects when the store is unavailable, and then nothing is acked.
  * - Every read is bounded by tenant and time window; no FINAL on hot reads.
  */
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { WireSample } from '@gpuoptimizer/shared';
 import type { MetricsWriter, ServiceHealth, StoredBatch } from '../../ports.js';
 import { classify, Querier } from './query.js';
 import { bootstrapStatements, migrations, tableNames, type SchemaOptions } from './schema.js';
+import { encodeSamples, type EncodedRows } from './tsv.js';
+import { GroupCommitter } from './group_commit.js';
 import { z } from 'zod';
-
-/** One raw row of gpu_samples. */
-interface RawRow {
-  tenant_id: string;
-  gpu_uuid: string;
-  ts: number;
-  host_id: string;
-  agent_id: string;
-  batch_seq: number;
-  gpu_index: number;
-  utilization_gpu_pct: number | null;
-  utilization_memory_pct: number | null;
-  memory_used_mib: number | null;
-  memory_total_mib: number | null;
-  temperature_c: number | null;
-  power_draw_w: number | null;
-  power_limit_w: number | null;
-  sm_clock_mhz: number | null;
-  mem_clock_mhz: number | null;
-  fan_speed_pct: number | null;
-  energy_consumption_mj: number | null;
-  ecc_errors_uncorrected: number | null;
-  pstate: string | null;
-  process_count: number;
-}
-
-/** Flattens samples into one row per GPU per instant. */
-export function toRows(tenantId: string, agentId: string, seq: number, samples: WireSample[]): RawRow[] {
-  const rows: RawRow[] = [];
-  for (const s of samples) {
-    const perGpu = new Map<string, number>();
-    for (const p of s.processes ?? []) perGpu.set(p.gpu_uuid, (perGpu.get(p.gpu_uuid) ?? 0) + 1);
-    for (const g of s.gpus ?? []) {
-      rows.push({
-        tenant_id: tenantId,
-        gpu_uuid: g.uuid,
-        ts: s.ts_unix_ms,
-        host_id: s.host?.id ?? '',
-        agent_id: agentId,
-        batch_seq: seq,
-        gpu_index: Math.min(255, g.index ?? 0),
-        utilization_gpu_pct: g.utilization_gpu_pct ?? null,
-        utilization_memory_pct: g.utilization_memory_pct ?? null,
-        memory_used_mib: g.memory_used_mib ?? null,
-        memory_total_mib: g.memory_total_mib ?? null,
-        temperature_c: g.temperature_c ?? null,
-        power_draw_w: g.power_draw_w ?? null,
-        power_limit_w: g.power_limit_w ?? null,
-        sm_clock_mhz: g.sm_clock_mhz ?? null,
-        mem_clock_mhz: g.mem_clock_mhz ?? null,
-        fan_speed_pct: g.fan_speed_pct ?? null,
-        energy_consumption_mj: g.energy_consumption_mj ?? null,
-        ecc_errors_uncorrected: g.ecc_errors_uncorrected ?? null,
-        pstate: g.pstate ?? null,
-        process_count: perGpu.get(g.uuid) ?? 0,
-      });
-    }
-  }
-  return rows;
-}
 
 /** The metrics store over one ClickHouse client. */
 export class MetricsStore implements MetricsWriter {
   readonly querier: Querier;
   readonly tables: ReturnType<typeof tableNames>;
+  private readonly committer = new GroupCommitter((tsv) => this.insertTsv(tsv));
+  private readonly inFlight = new Map<string, Promise<StoredBatch>>();
   private writes = 0;
   private writeErrors = 0;
+  private resendRowsSkipped = 0;
 
   constructor(
     readonly client: ClickHouseClient,
@@ -112,27 +61,66 @@ export class MetricsStore implements MetricsWriter {
   }
 
   /** Stores one agent batch exactly once (see the invariants above). */
-  async writeBatch(tenantId: string, agentId: string, seq: number, samples: WireSample[]): Promise<StoredBatch> {
-    const rows = toRows(tenantId, agentId, seq, samples);
-    if (rows.length === 0) return { rows: 0 };
+  async writeBatch(tenantId: string, agentId: string, seq: number, samples: WireSample[], opts: { resend?: boolean } = {}): Promise<StoredBatch> {
+    const key = `${tenantId}\u0000${agentId}\u0000${seq}`;
+    const earlier = this.inFlight.get(key);
+    const work = (async () => {
+      if (earlier) await earlier.catch(() => undefined);
+      const encoded = opts.resend ? await this.encodeMissing(tenantId, agentId, seq, samples) : encodeSamples(tenantId, agentId, seq, samples);
+      if (encoded.rows > 0) await this.committer.add(encoded.tsv, encoded.rows);
+      let rows = 0;
+      for (const s of samples) rows += s.gpus?.length ?? 0;
+      return { rows };
+    })();
+    this.inFlight.set(key, work);
     try {
-      await this.client.insert({
-        table: `${this.schema.database}.${this.schema.cluster ? this.tables.rawRead : this.tables.raw}`,
-        values: rows,
-        format: 'JSONEachRow',
-        clickhouse_settings: {
-          insert_deduplication_token: `${tenantId}:${agentId}:${seq}`,
-          insert_deduplicate: 1,
-          deduplicate_blocks_in_dependent_materialized_views: 1,
-          ...(this.schema.cluster ? { distributed_foreground_insert: 1 } : {}),
-        },
-      });
+      const stored = await work;
       this.writes++;
-      return { rows: rows.length };
+      return stored;
     } catch (err) {
       this.writeErrors++;
       throw classify(err);
+    } finally {
+      if (this.inFlight.get(key) === work) this.inFlight.delete(key);
     }
+  }
+
+  /** Encodes the rows of a re-sent batch that the store does not hold yet. */
+  private async encodeMissing(tenantId: string, agentId: string, seq: number, samples: WireSample[]): Promise<EncodedRows> {
+    let min = Infinity;
+    let max = -Infinity;
+    const gpus = new Set<string>();
+    for (const s of samples) {
+      const ts = Number(s.ts_unix_ms);
+      if (ts < min) min = ts;
+      if (ts > max) max = ts;
+      for (const g of s.gpus ?? []) gpus.add(g.uuid);
+    }
+    if (gpus.size === 0) return { tsv: '', rows: 0 };
+    const held = await this.querier.select(
+      `SELECT gpu_uuid, toUnixTimestamp64Milli(ts) AS ts_ms FROM ${this.schema.database}.${this.tables.rawRead}
+WHERE tenant_id = {tenant:String} AND gpu_uuid IN {gpus:Array(String)} AND ts >= fromUnixTimestamp64Milli({min:Int64}) AND ts <= fromUnixTimestamp64Milli({max:Int64})
+  AND agent_id = {agent:String} AND batch_seq = {seq:UInt64}`,
+      { tenant: tenantId, gpus: [...gpus], min, max, agent: agentId, seq },
+      z.object({ gpu_uuid: z.string(), ts_ms: z.coerce.number() }),
+    );
+    if (held.length === 0) return encodeSamples(tenantId, agentId, seq, samples);
+    const have = new Set(held.map((h) => `${h.gpu_uuid}\u0000${h.ts_ms}`));
+    this.resendRowsSkipped += held.length;
+    return encodeSamples(tenantId, agentId, seq, samples, (uuid, ts) => have.has(`${uuid}\u0000${ts}`));
+  }
+
+  private async insertTsv(tsv: string): Promise<void> {
+    await this.client.insert({
+      table: `${this.schema.database}.${this.schema.cluster ? this.tables.rawRead : this.tables.raw}`,
+      values: Readable.from([Buffer.from(tsv)], { objectMode: false }),
+      format: 'TabSeparated',
+      clickhouse_settings: {
+        // Exactly-once comes from the resend check, not block hashes: two equal blocks are both real.
+        insert_deduplicate: 0,
+        ...(this.schema.cluster ? { distributed_foreground_insert: 1 } : {}),
+      },
+    });
   }
 
   /** Health: a round trip to ClickHouse, timed. */
@@ -149,8 +137,8 @@ export class MetricsStore implements MetricsWriter {
   }
 
   /** Counters for /api/admin/metrics. */
-  counters(): { writes: number; write_errors: number } {
-    return { writes: this.writes, write_errors: this.writeErrors };
+  counters(): { writes: number; write_errors: number; resend_rows_skipped: number; queued_rows: number } {
+    return { writes: this.writes, write_errors: this.writeErrors, resend_rows_skipped: this.resendRowsSkipped, queued_rows: this.committer.depth };
   }
 
   /** Closes the client. */

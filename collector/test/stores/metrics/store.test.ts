@@ -47,15 +47,37 @@ describe('metrics store on chDB', () => {
   it('stores a batch re-sent with the same (tenant, agent, seq) exactly once, rollups included', async () => {
     const samples = Array.from({ length: 120 }, (_, k) => sample(T0 + k * 60_000, k % 2 === 0 ? 80 : 20, 1000 + k));
     const first = await store.writeBatch('usr_a', 'agent-1', 1, samples);
-    const again = await store.writeBatch('usr_a', 'agent-1', 1, samples);
+    // Two copies of the re-send at once (an old stream still writing while a new one re-sends).
+    const [again, twice] = await Promise.all([
+      store.writeBatch('usr_a', 'agent-1', 1, samples, { resend: true }),
+      store.writeBatch('usr_a', 'agent-1', 1, samples, { resend: true }),
+    ]);
     expect(first.rows).toBe(240);
-    expect(again.rows).toBe(240); // the insert returned; ClickHouse dropped the duplicate block
+    expect(again.rows).toBe(240);
+    expect(twice.rows).toBe(240);
     const minute = await reader.series('usr_a', 'GPU-0', new Date(T0), new Date(T0 + 2 * HOUR), 'minute');
     expect(minute).toHaveLength(120);
     expect(minute.every((p) => p.samples === 1)).toBe(true);
     const hourly = await reader.series('usr_a', 'GPU-0', new Date(T0), new Date(T0 + 2 * HOUR), 'hour');
     expect(hourly.map((p) => p.samples)).toEqual([60, 60]);
     expect(hourly[0]).toMatchObject({ ts: '2026-11-02T00:00:00Z', utilization_avg: 50, utilization_max: 80, memory_used_max_mib: 1059, temperature_max_c: 40, power_avg_w: 100 });
+  });
+
+  it('completes a partly stored re-sent batch with only the rows it lacks', async () => {
+    const samples = Array.from({ length: 10 }, (_, k) => sample(T0 + 5 * 3_600_000 + k * 1000, 50, 1));
+    await store.writeBatch('usr_p', 'agent-9', 7, samples.slice(0, 4)); // as if a crash cut the batch
+    await store.writeBatch('usr_p', 'agent-9', 7, samples, { resend: true });
+    const pts = await reader.series('usr_p', 'GPU-0', new Date(T0), new Date(T0 + 6 * HOUR), 'minute');
+    expect(pts.reduce((a, p) => a + p.samples, 0)).toBe(10);
+    expect(store.counters().resend_rows_skipped).toBeGreaterThanOrEqual(8);
+  });
+
+  it('groups concurrent fresh batches and resolves each only after its insert returned', async () => {
+    const writes = Array.from({ length: 20 }, (_, i) => store.writeBatch('usr_g', 'agent-g', i + 1, [sample(T0 + 7 * HOUR + i * 1000, 10, 1)]));
+    const results = await Promise.all(writes);
+    expect(results.every((r) => r.rows === 2)).toBe(true);
+    const pts = await reader.series('usr_g', 'GPU-1', new Date(T0), new Date(T0 + 8 * HOUR), 'minute');
+    expect(pts.reduce((a, p) => a + p.samples, 0)).toBe(20);
   });
 
   it('keeps NULL utilisation as null, never 0', async () => {
