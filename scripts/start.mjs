@@ -32,7 +32,9 @@ const children = new Set();
 let stopping = false;
 
 function launch(name, args, extraEnv) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Own process group: a terminal's Ctrl-C reaches only this launcher, which then stops the
+  // agent first (so it can flush to a collector that is still up) and the collector after it.
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   children.add(child);
   child.on('exit', (code, signal) => {
     children.delete(child);
@@ -71,6 +73,9 @@ async function stop(code = 0) {
 }
 
 process.on('SIGINT', () => void stop(0));
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 process.on('SIGTERM', () => void stop(0));
 
 launch('collector', ['collector/bin/gpuoptimizer-collector.js', 'serve', '--local-agent-key-file', keyFile], {});
