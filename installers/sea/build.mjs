@@ -136,6 +136,21 @@ function candidateDirs() {
   return [...new Set(dirs.map((d) => path.resolve(d)))];
 }
 
+/** mkdir -p, bounded (fs.mkdirSync's recursive mode can spin forever on some file systems). */
+function makeDirs(dir) {
+  const missing = [];
+  let d = dir;
+  for (let i = 0; i < 64 && !fs.existsSync(d); i++) {
+    missing.push(d);
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) {
+    try { fs.mkdirSync(m, { mode: 0o700 }); } catch (err) { if (!err || err.code !== 'EEXIST') throw err; }
+  }
+}
+
 function sameFile(file, bytes, digest) {
   try {
     if (fs.statSync(file).size !== bytes.length) return false;
@@ -151,7 +166,7 @@ function unpackAndLoad(bytes) {
   const errors = [];
   for (const dir of candidateDirs()) {
     try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeDirs(dir);
       const st = fs.statSync(dir);
       if (typeof process.getuid === 'function' && st.uid !== process.getuid()) throw new Error('owned by another user');
       if (st.mode & 0o022) throw new Error('writable by group or others');
