@@ -1,5 +1,5 @@
 // bench:metrics — 64 GPUs × 30 days at a 10 s interval (~16.6 million GPU samples) into embedded
-// chDB through the store's write path (dedup tokens, rollup view); then bytes on disk per sample,
+// chDB through the store's write path (group commit, rollup view); then bytes on disk per sample,
 // and p50/p95 latency of a 30-day hourly and a 2-day minute /metrics call through the REST API.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,7 @@ const start = end - DAYS * 86_400_000;
 const total = HOSTS * GPUS_PER_HOST * (DAYS * 86_400_000 / STEP_MS);
 console.log(`bench:metrics — ${HOSTS * GPUS_PER_HOST} GPUs × ${DAYS} days at 10 s = ${total.toLocaleString()} GPU samples into embedded chDB (${dir})`);
 try {
-  const { store, reader } = await openMetricsStore({ dataDir, database: 'gpuoptimizer', rawTtlDays: 3650, rollupTtlDays: 3650, dedupWindow: 100_000 });
+  const { store, reader } = await openMetricsStore({ dataDir, database: 'gpuoptimizer', rawTtlDays: 3650, rollupTtlDays: 3650 });
   const app = openAppStore({ path: join(dataDir, 'app.db'), encryptionKey: resolveEncryptionKey({ envValue: undefined, keyFile: join(dataDir, 'encryption.key') }) });
   const user = app.users.create({ email: 'bench@example.com', name: 'Bench', passwordHash: await hashPassword(PASSWORD) });
   if (!user) throw new Error('could not create the bench user');

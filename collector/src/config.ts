@@ -20,7 +20,6 @@ export const COLLECTOR_SETTINGS: readonly SettingSpec[] = [
   { key: 'clickhouse_cluster', flag: 'clickhouse-cluster', env: 'CLICKHOUSE_CLUSTER', kind: 'string', help: 'cluster name: ON CLUSTER DDL, Replicated engines, Distributed tables' },
   { key: 'raw_ttl_days', flag: 'raw-ttl-days', env: 'METRICS_RAW_TTL_DAYS', kind: 'int', default: 30, help: 'days raw samples are kept' },
   { key: 'rollup_ttl_days', flag: 'rollup-ttl-days', env: 'METRICS_ROLLUP_TTL_DAYS', kind: 'int', default: 400, help: 'days hourly rollups are kept (at least 13 months)' },
-  { key: 'dedup_window', flag: 'dedup-window', env: 'CLICKHOUSE_DEDUP_WINDOW', kind: 'int', default: 100000, help: 'recent batches remembered for exactly-once storage' },
   { key: 'admin_email', flag: 'admin-email', env: 'ADMIN_EMAIL', kind: 'string', default: 'admin@gpuoptimizer.local', help: 'e-mail of the admin created on first start' },
   { key: 'admin_password', flag: 'admin-password', env: 'ADMIN_PASSWORD', kind: 'string', secret: true, help: 'admin password on first start (generated and printed once when unset)' },
   { key: 'jwt_secret', flag: 'jwt-secret', env: 'JWT_SECRET', kind: 'string', secret: true, help: 'HS256 secret for JWTs (generated into the data dir when unset)' },
@@ -44,7 +43,6 @@ export interface CollectorConfig {
   clickhouse: { url?: string | undefined; user: string; password?: string | undefined; database: string; cluster?: string | undefined };
   rawTtlDays: number;
   rollupTtlDays: number;
-  dedupWindow: number;
   adminEmail: string;
   adminPassword?: string | undefined;
   jwtSecret?: string | undefined;
@@ -91,7 +89,6 @@ export function loadCollectorConfig(flags: ReadonlyMap<string, string | true>, e
     clickhouse: { url: str('clickhouse_url'), user: str('clickhouse_user') ?? 'default', password: str('clickhouse_password'), database: str('clickhouse_database') ?? 'gpuoptimizer', cluster: str('clickhouse_cluster') },
     rawTtlDays: int('raw_ttl_days'),
     rollupTtlDays: int('rollup_ttl_days'),
-    dedupWindow: int('dedup_window'),
     adminEmail: str('admin_email') ?? 'admin@gpuoptimizer.local',
     adminPassword: str('admin_password'),
     jwtSecret: str('jwt_secret'),

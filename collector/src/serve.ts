@@ -70,7 +70,7 @@ export async function startCollector(
   const { store: metrics, reader } = await openMetricsStore({
     dataDir: config.dataDir, url: config.clickhouse.url, user: config.clickhouse.user, password: config.clickhouse.password,
     database: config.clickhouse.database, cluster: config.clickhouse.cluster,
-    rawTtlDays: config.rawTtlDays, rollupTtlDays: config.rollupTtlDays, dedupWindow: config.dedupWindow,
+    rawTtlDays: config.rawTtlDays, rollupTtlDays: config.rollupTtlDays,
   });
   log('info', 'metrics store ready', { engine: metrics.embedded ? 'chdb (embedded)' : 'clickhouse server', database: config.clickhouse.database });
   await bootstrap(app, config, opts, log);

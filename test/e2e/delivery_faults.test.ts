@@ -76,7 +76,7 @@ describe('delivery under faults', () => {
     await startCollector();
     const drained = await until(async () => (status().buffered_samples < 5 ? true : undefined), 60_000, 200);
     expect(drained, JSON.stringify(status())).toBe(true);
-  });
+  }, OUTAGE_MS + 150_000);
 
   it('re-sends a batch whose ack was lost when the collector died between write and ack, and stores it once', async () => {
     await stopProcess(collector);

@@ -4,7 +4,7 @@
  * Invariants:
  * - A stream is authenticated once, by an `agent` API key in `authorization: Bearer` metadata.
  * - A batch is acked STORED only after the metrics store returned from its write; a batch re-sent
- *   after any crash is stored once (the store deduplicates on tenant:agent:seq).
+ *   after any crash is stored once (a batch flagged resend is checked against what the store holds).
  * - A store failure acks nothing: the stream ends with UNAVAILABLE and the agent re-sends.
  * - A permanently invalid batch is acked REJECTED with the reason, so the agent drops and counts it.
  * - Garbage bytes and oversized frames end that stream with a status; the server goes on.

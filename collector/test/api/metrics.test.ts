@@ -26,7 +26,7 @@ function samples(from: number, count: number, stepMs: number, util: (k: number) 
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gpuopt-metrics-api-'));
-  ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'm', rawTtlDays: 3650, rollupTtlDays: 3650, dedupWindow: 1000 }));
+  ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'm', rawTtlDays: 3650, rollupTtlDays: 3650 }));
   h = makeHarness({
     deps: {
       metrics: {

@@ -68,7 +68,7 @@ const countRows = async (tenant: string) =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gpuopt-ingest-'));
-  ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'ingest_test', rawTtlDays: 30, rollupTtlDays: 400, dedupWindow: 1000 }));
+  ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'ingest_test', rawTtlDays: 30, rollupTtlDays: 400 }));
   const metrics: MetricsWriter = {
     writeBatch: (t, a, s, samples, o) => (failWrites ? Promise.reject(new Error('ECONNREFUSED store down')) : store.writeBatch(t, a, s, samples, o)),
   };

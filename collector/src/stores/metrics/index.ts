@@ -12,7 +12,6 @@ export type { MetricsConnectionConfig } from './client.js';
 export interface MetricsStoreConfig extends MetricsConnectionConfig {
   rawTtlDays: number;
   rollupTtlDays: number;
-  dedupWindow: number;
 }
 
 /** Opens the metrics store and brings its schema up to date. */
@@ -23,7 +22,6 @@ export async function openMetricsStore(config: MetricsStoreConfig): Promise<{ st
     cluster: config.cluster,
     rawTtlDays: config.rawTtlDays,
     rollupTtlDays: config.rollupTtlDays,
-    dedupWindow: config.dedupWindow,
   };
   const store = new MetricsStore(client, schema, embedded);
   await store.migrate();

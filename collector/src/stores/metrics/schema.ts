@@ -10,8 +10,6 @@ export interface SchemaOptions {
   cluster?: string | undefined;
   rawTtlDays: number;
   rollupTtlDays: number;
-  /** Deduplication window in blocks: how many recent batches are remembered for exactly-once storage. */
-  dedupWindow: number;
 }
 
 /** One migration: a version and its statements. */
@@ -82,22 +80,18 @@ export function tableNames(o: Pick<SchemaOptions, 'cluster'>) {
 export function migrations(o: SchemaOptions): Migration[] {
   const db = o.database;
   const t = tableNames(o);
-  const dedup = o.cluster
-    ? `replicated_deduplication_window = ${o.dedupWindow}`
-    : `non_replicated_deduplication_window = ${o.dedupWindow}`;
   const v1: string[] = [
     `CREATE TABLE IF NOT EXISTS ${db}.${t.raw}${onCluster(o)} (${RAW_COLUMNS}
 ) ENGINE = ${engine('MergeTree', t.raw, o)}
 PARTITION BY toYYYYMM(ts)
 ORDER BY (tenant_id, gpu_uuid, ts)
 TTL toDateTime(ts) + INTERVAL ${o.rawTtlDays} DAY
-SETTINGS ${dedup}, index_granularity = 8192`,
+SETTINGS index_granularity = 8192`,
     `CREATE TABLE IF NOT EXISTS ${db}.${t.hourly}${onCluster(o)} (${ROLLUP_COLUMNS}
 ) ENGINE = ${engine('AggregatingMergeTree', t.hourly, o)}
 PARTITION BY toYYYYMM(hour)
 ORDER BY (tenant_id, gpu_uuid, hour)
-TTL hour + INTERVAL ${o.rollupTtlDays} DAY
-SETTINGS ${dedup}`,
+TTL hour + INTERVAL ${o.rollupTtlDays} DAY`,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.gpu_metrics_hourly_mv${onCluster(o)} TO ${db}.${t.hourly} AS
 SELECT tenant_id, gpu_uuid, toStartOfHour(ts) AS hour,
   count() AS samples,

@@ -32,7 +32,7 @@ let reader: MetricsReader;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gpuopt-metrics-'));
-  ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'gpuopt_test', rawTtlDays: 3650, rollupTtlDays: 3650, dedupWindow: 1000 }));
+  ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'gpuopt_test', rawTtlDays: 3650, rollupTtlDays: 3650 }));
 });
 afterAll(async () => {
   await store.close();
@@ -99,13 +99,12 @@ describe('metrics store on chDB', () => {
   });
 
   it('renders cluster DDL with ON CLUSTER, Replicated engines and Distributed tables', () => {
-    const sql = migrations({ database: 'db', cluster: 'main', rawTtlDays: 30, rollupTtlDays: 400, dedupWindow: 100 })
+    const sql = migrations({ database: 'db', cluster: 'main', rawTtlDays: 30, rollupTtlDays: 400})
       .flatMap((m) => m.statements).join('\n');
     expect(sql).toContain(`CREATE TABLE IF NOT EXISTS db.gpu_samples_local ON CLUSTER 'main'`);
     expect(sql).toContain(`ReplicatedMergeTree('/clickhouse/tables/{shard}/db/gpu_samples_local', '{replica}')`);
     expect(sql).toContain(`ReplicatedAggregatingMergeTree(`);
     expect(sql).toContain(`ENGINE = Distributed('main', 'db', 'gpu_samples_local'`);
-    expect(sql).toContain('replicated_deduplication_window = 100');
     expect(sql).toContain('TTL toDateTime(ts) + INTERVAL 30 DAY');
   });
 });
