@@ -82,6 +82,15 @@ export async function runAgent(cfg: AgentConfig, deps: AgentDeps): Promise<numbe
   exporter.start();
   await sampler.start();
   pipeline.start();
+  // `status --json` runs in another process: it learns the GPU source's state from the buffer file.
+  let lastGpuSource = '';
+  const persistGpuSource = () => {
+    const json = JSON.stringify(sampler.status());
+    if (json !== lastGpuSource) buffer.recordGpuSource((lastGpuSource = json));
+  };
+  persistGpuSource();
+  const gpuSourceTimer = setInterval(persistGpuSource, Math.max(1000, cfg.intervalMs));
+  gpuSourceTimer.unref();
   if (cfg.metricsAddr) {
     metricsServer = await startMetricsServer(cfg.metricsAddr, () => metrics(buffer, exporter, pipeline, sampler), log);
     log('info', 'serving Prometheus metrics', { addr: cfg.metricsAddr, path: '/metrics' });
@@ -90,6 +99,8 @@ export async function runAgent(cfg: AgentConfig, deps: AgentDeps): Promise<numbe
   const deadline = Date.now() + cfg.shutdownTimeoutMs;
   log('info', 'stopping: flushing to the collector', { signal, timeout_ms: cfg.shutdownTimeoutMs });
   await pipeline.shutdown(Math.max(0, deadline - Date.now()));
+  clearInterval(gpuSourceTimer);
+  persistGpuSource();
   await sampler.shutdown(Math.max(0, Math.min(2000, deadline - Date.now())));
   await exporter.shutdown(Math.max(0, deadline - Date.now()));
   await metricsServer?.shutdown();

@@ -245,6 +245,11 @@ export class SampleBuffer {
     this.guard(() => this.s.setMeta.run('exporter_state', state), undefined);
   }
 
+  /** Persists the GPU source's state and counters (JSON) so `status --json` can show them. */
+  recordGpuSource(json: string): void {
+    this.guard(() => this.s.setMeta.run('gpu_source', json), undefined);
+  }
+
   /** The agent id persisted in this file, if any. */
   agentId(): string | null {
     const row = this.guard(() => this.s.getMeta.get('agent_id') as { value: unknown } | undefined, undefined);

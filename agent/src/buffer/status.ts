@@ -29,6 +29,8 @@ export interface BufferStatus {
   last_error_at: string | null;
   /** The exporter's last state: connecting, connected, backoff, unauthenticated, stopped. */
   exporter_state: string | null;
+  /** The GPU source's last state and counters (state, message, gpus, restarts, parse_errors, …). */
+  gpu_source: Record<string, unknown> | null;
   file_bytes: number;
 }
 
@@ -39,6 +41,15 @@ function fileBytes(path: string): number {
   let total = 0;
   for (const p of [path, `${path}-wal`]) if (existsSync(p)) total += statSync(p).size;
   return total;
+}
+
+function parseJson(v: unknown): Record<string, unknown> | null {
+  if (typeof v !== 'string') return null;
+  try {
+    return JSON.parse(v) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads every status field from an open buffer database. */
@@ -67,6 +78,7 @@ export function statusFromDb(db: Database.Database, path: string): BufferStatus 
     buffered_bytes: agg.b,
     pending_batches: pending,
     oldest_sample_at: agg.oldest === null ? null : new Date(agg.oldest).toISOString(),
+    gpu_source: parseJson(meta.get('gpu_source')),
     file_bytes: fileBytes(path),
   };
 }
@@ -89,6 +101,7 @@ export function emptyStatus(path: string): BufferStatus {
     last_error: null,
     last_error_at: null,
     exporter_state: null,
+    gpu_source: null,
     file_bytes: 0,
   };
 }

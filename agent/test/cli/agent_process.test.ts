@@ -53,6 +53,8 @@ describe('the gpuoptimizer-agent executable', () => {
     expect(live.code).toBe(0);
     expect(JSON.parse(live.stdout)).toMatchObject({ produced_samples: expect.any(Number), exporter_state: 'connected' });
     expect(JSON.parse(live.stdout).produced_samples).toBeGreaterThanOrEqual(5);
+    // The GPU source's state and counters reach status --json through the buffer file.
+    expect(JSON.parse(live.stdout).gpu_source).toMatchObject({ state: 'no_nvidia_smi', message: expect.stringContaining('not found'), gpus: 0, parse_errors: 0 });
     agent.child.kill('SIGTERM');
     expect(await agent.exited).toEqual({ code: 0, signal: null });
     const st = readBufferStatus(buffer);
