@@ -35,6 +35,13 @@ version="${VERSION:-$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*
 exe="$dist/gpuoptimizer-agent-linux-$node_arch"
 [[ -x "$exe" ]] || die "$exe not found: run npm run build:agent first"
 licences="$dist/sea/THIRD_PARTY_LICENSES.txt"
+# The glibc the executable needs (written by build.mjs), as a dependency.
+depends="passwd"
+if [[ -s "$dist/sea/glibc-version" ]]; then
+  glibc="$(tr -d '[:space:]' < "$dist/sea/glibc-version")"
+  [[ "$glibc" =~ ^2\.[0-9]+(\.[0-9]+)?$ ]] || die "bad $dist/sea/glibc-version: $glibc"
+  depends="libc6 (>= $glibc), libstdc++6, passwd"
+fi
 
 if [[ -z "${SOURCE_DATE_EPOCH:-}" ]]; then
   SOURCE_DATE_EPOCH="$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)"
@@ -66,7 +73,7 @@ Version: $version
 Architecture: $deb_arch
 Maintainer: GPUOptimizer <support@gpuoptimizer.ai>
 Installed-Size: $installed_size
-Depends: passwd
+Depends: $depends
 Recommends: systemd
 Section: admin
 Priority: optional

@@ -6,8 +6,13 @@
 #   docker run -d --gpus all --pid host -e GPUOPT_COLLECTOR=collector.example.com:50051 \
 #     -e GPUOPT_API_KEY=gpo_… -v gpuoptimizer-agent:/var/lib/gpuoptimizer gpuoptimizer/agent:0.1.0
 
+# The executable alone, for hosts without Docker (glibc >= 2.31: Debian 11+, Ubuntu 20.04+, RHEL 9+):
+#   docker build -f installers/docker/agent.Dockerfile --target binary --output dist/ .
+
 # ---- build: compile the agent and make the single executable ------------------------------
-FROM node:20-bookworm AS build
+# Bullseye (glibc 2.31), not bookworm: better-sqlite3's addon is compiled here, and an addon
+# compiled against a newer glibc does not load on older hosts.
+FROM node:20-bullseye AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY shared/package.json shared/package.json
@@ -15,15 +20,19 @@ COPY agent/package.json agent/package.json
 COPY collector/package.json collector/package.json
 # Only the agent's and the root's dependencies (not the collector's ClickHouse engine). Scripts
 # are skipped (the root `prepare` would compile sources not copied yet), then better-sqlite3's
-# native addon is fetched or compiled.
+# native addon is compiled here, against this stage's glibc (not a downloaded prebuild).
 RUN npm ci --workspace shared --workspace agent --include-workspace-root --ignore-scripts --no-audit --no-fund \
- && npm rebuild better-sqlite3
+ && npm_config_build_from_source=true npm rebuild better-sqlite3
 COPY shared/ shared/
 COPY agent/ agent/
 COPY installers/sea/ installers/sea/
 ARG GPUOPT_GIT_COMMIT=unknown
 RUN npx tsc -b agent \
  && GPUOPT_GIT_COMMIT="$GPUOPT_GIT_COMMIT" node installers/sea/build.mjs --out /out/gpuoptimizer-agent
+
+# ---- binary: just the executable (docker build --target binary --output <dir>) ---------------
+FROM scratch AS binary
+COPY --from=build /out/gpuoptimizer-agent /gpuoptimizer-agent
 
 # ---- runtime: no Node.js, no node_modules ----------------------------------------------------
 FROM debian:bookworm-slim

@@ -352,6 +352,26 @@ const smoke = spawnSync(out, ['version'], { cwd: smokeDir, encoding: 'utf8', env
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 if (smoke.status !== 0 || !smoke.stdout.includes(version)) fail(`smoke test \`${out} version\` failed (exit ${smoke.status}):\n${smoke.stdout}${smoke.stderr}`);
 rmSync(smokeDir, { recursive: true, force: true });
+// The oldest glibc it runs on: the newest symbol version that Node.js or the addon asks for.
+// An addon compiled here needs this host's glibc; build on an old distribution (e.g. the
+// node:20-bullseye stage of installers/docker/agent.Dockerfile) for fleets of older hosts.
+const glibcOf = (file) => {
+  let best = null;
+  for (const m of readFileSync(file).toString('latin1').matchAll(/GLIBC_2\.(\d+)(?:\.(\d+))?(?![\d.])/g)) {
+    const v = [2, Number(m[1]), Number(m[2] ?? 0)];
+    if (!best || v[1] > best[1] || (v[1] === best[1] && v[2] > best[2])) best = v;
+  }
+  return best ? best.filter((n, i) => i < 2 || n > 0).join('.') : null;
+};
+const glibcNode = glibcOf(process.execPath);
+const glibcAddon = patched.bindings ? glibcOf(addonFile) : null;
+const cmpVer = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+const glibc = [glibcNode, glibcAddon].filter(Boolean).sort(cmpVer).at(-1) ?? null;
+if (glibc) {
+  writeFileSync(join(work, 'glibc-version'), `${glibc}\n`);
+  step(`runs on glibc >= ${glibc} (Node.js needs ${glibcNode ?? '?'}, the SQLite addon ${glibcAddon ?? '-'})`);
+}
+
 const size = statSync(out).size;
 const digest = createHash('sha256').update(readFileSync(out)).digest('hex');
 writeFileSync(`${out}.sha256`, `${digest}  ${out.split('/').pop()}\n`);

@@ -53,6 +53,8 @@ describe('the .deb', () => {
     expect(field('Architecture')).toBe(DEB_ARCH);
     expect(field('Maintainer')).toMatch(/<.+@.+>/);
     expect(field('Depends')).toMatch(/\bpasswd\b/);
+    // The glibc that Node.js and the SQLite addon inside need.
+    expect(field('Depends')).toMatch(/\blibc6 \(>= 2\.\d+(\.\d+)?\)/);
     expect(Number(field('Installed-Size'))).toBeGreaterThan(40_000);
     expect(field('Description')).toMatch(/GPUOptimizer agent/);
     const info = run('dpkg-deb', ['-I', deb]).stdout;
