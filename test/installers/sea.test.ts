@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_VERSION, buildAgentExecutable, freePort, pathWithoutNode, ROOT, run, tempDir, waitFor } from './support.js';
 
@@ -42,7 +42,7 @@ beforeAll(() => {
 }, 240_000);
 
 afterAll(() => {
-  for (const d of [dist, work]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [dist, work, binDir, smi && dirname(smi)]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 describe('the single executable', () => {

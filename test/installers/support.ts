@@ -25,7 +25,7 @@ export function requireTool(tool: string, debianPackage: string): string {
 }
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `gpuopt-${prefix}-`));
+  return mkdtempSync(join(tmpdir(), `gpuopt-installers-${prefix}-`));
 }
 
 export interface Run {
