@@ -69,7 +69,8 @@ console.log(`bench:metrics — ${HOSTS * GPUS_PER_HOST} GPUs × ${DAYS} days at 
 try {
   const { store, reader } = await openMetricsStore({ dataDir, database: 'gpuoptimizer', rawTtlDays: 3650, rollupTtlDays: 3650 });
   const app = openAppStore({ path: join(dataDir, 'app.db'), encryptionKey: resolveEncryptionKey({ envValue: undefined, keyFile: join(dataDir, 'encryption.key') }) });
-  const user = app.users.create({ email: 'bench@example.com', name: 'Bench', passwordHash: await hashPassword(PASSWORD) });
+  // Custom plan: the free plan's 100 requests/hour would rate-limit the latency runs.
+  const user = app.users.create({ email: 'bench@example.com', name: 'Bench', passwordHash: await hashPassword(PASSWORD), plan: 'custom' });
   if (!user) throw new Error('could not create the bench user');
   let seed = 42;
   const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);

@@ -2,7 +2,7 @@
  * The contracts between the collector's parts. Adapters implement them; main.ts wires them.
  * A tenant is an account: its id is the owning user's id (`usr_…`).
  */
-import type { CloudInfo, GpuSample, HostInfo, ProcessSample, WireSample } from '@gpuoptimizer/shared';
+import type { CloudInfo, GpuSample, HostInfo, ProcessSample } from '@gpuoptimizer/shared';
 
 /** The time source every part is handed, so tests control it. */
 export interface Clock {
@@ -46,13 +46,31 @@ export interface StoredBatch {
   rows: number;
 }
 
+/**
+ * One batch's GPU rows, ready for the metrics store: counted, with what the re-send check needs
+ * (which GPUs, which time span), and encodable with some rows left out.
+ */
+export interface RowBatch {
+  agentId: string;
+  seq: number;
+  /** May have been sent before: the store writes only the rows it does not hold yet. */
+  resend: boolean;
+  rows: number;
+  gpuUuids: string[];
+  minTsMs: number;
+  maxTsMs: number;
+  /** TabSeparated rows in gpu_samples' column order, without those `skip` names. */
+  encode(tenantId: string, skip?: (gpuUuid: string, tsMs: number) => boolean): { tsv: string; rows: number };
+}
+
 /** The time-series side of ingest. */
 export interface MetricsWriter {
   /**
-   * Stores a batch exactly once: a call with `resend` for a (tenantId, agentId, seq) already stored
-   * writes nothing new. A batch without `resend` has never been sent before. Resolves only after the write is durable; rejects when the store is unavailable.
+   * Stores a batch exactly once: a re-sent batch (`resend`) that is already stored, wholly or in
+   * part, adds only what was missing; a batch without `resend` has never been sent before.
+   * Resolves only after the write is durable; rejects when the store is unavailable.
    */
-  writeBatch(tenantId: string, agentId: string, seq: number, samples: WireSample[], opts?: { resend?: boolean }): Promise<StoredBatch>;
+  writeRows(tenantId: string, batch: RowBatch): Promise<StoredBatch>;
 }
 
 /** Health of one backing service, as /api/health and /api/admin/metrics report it. */

@@ -30,9 +30,9 @@ export function withFailpoints(writer: MetricsWriter, fp: Failpoints): MetricsWr
   if (fp.killAfterWrite === undefined && fp.storeDownFile === undefined) return writer;
   let writes = 0;
   return {
-    async writeBatch(tenantId, agentId, seq, samples, opts) {
+    async writeRows(tenantId, batch) {
       if (fp.storeDownFile && existsSync(fp.storeDownFile)) throw new Error('ECONNREFUSED (failpoint store_down_file)');
-      const stored = await writer.writeBatch(tenantId, agentId, seq, samples, opts);
+      const stored = await writer.writeRows(tenantId, batch);
       if (fp.killAfterWrite !== undefined && ++writes >= fp.killAfterWrite) process.kill(process.pid, 'SIGKILL');
       return stored;
     },

@@ -12,8 +12,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { AckStatus, ingestCodec, type WireAck, type WireBatch } from '@gpuoptimizer/shared';
+import { transcodeBatch, WireError, type TranscodedBatch } from './transcode.js';
 import type { Clock, FleetRegistry, KeyAuthenticator, MetricsWriter } from '../ports.js';
-import { validateBatch, type BatchLimits } from './validate.js';
+import type { BatchLimits } from './validate.js';
 
 /** What the receiver needs. */
 export interface IngestDeps {
@@ -46,23 +47,17 @@ export interface IngestCounters {
   in_flight: number;
 }
 
-type Decoded = WireBatch | { invalid: string };
+// Frames stay bytes until the handler reads them (transcode.ts): nothing throws inside grpc-js.
+type Decoded = Buffer;
 const codec = ingestCodec();
 
-// Decoding never throws into grpc-js: garbage becomes a value the handler answers with a status.
 const definition = {
   stream: {
     path: '/gpuoptimizer.v1.Ingest/Stream',
     requestStream: true,
     responseStream: true,
     requestSerialize: (b: WireBatch) => codec.encodeBatch(b),
-    requestDeserialize: (bytes: Buffer): Decoded => {
-      try {
-        return codec.decodeBatch(bytes);
-      } catch (err) {
-        return { invalid: err instanceof Error ? err.message : 'undecodable batch' };
-      }
-    },
+    requestDeserialize: (bytes: Buffer): Decoded => bytes,
     responseSerialize: (a: WireAck) => codec.encodeAck(a),
     responseDeserialize: (bytes: Buffer) => codec.decodeAck(bytes),
   },
@@ -137,14 +132,23 @@ export class IngestServer {
       failed = true;
       call.emit('error', { code, details });
     };
-    call.on('data', (msg: Decoded) => {
+    call.on('data', (bytes: Decoded) => {
       if (failed) return;
-      if ('invalid' in msg) {
+      let read: ReturnType<typeof transcodeBatch>;
+      try {
+        read = transcodeBatch(bytes, this.deps.limits, this.deps.clock.now().getTime());
+      } catch (err) {
         this.counters.decode_errors++;
-        fail(grpc.status.INVALID_ARGUMENT, `undecodable batch: ${msg.invalid}`);
+        fail(grpc.status.INVALID_ARGUMENT, `undecodable batch: ${err instanceof WireError ? err.message : 'malformed protobuf'}`);
         return;
       }
-      this.track(this.process(tenantId, msg, call, fail));
+      if (!read.ok) {
+        this.counters.batches_rejected++;
+        this.deps.log('warn', 'batch rejected', { agent_id: read.agentId, seq: read.seq, reason: read.reason });
+        call.write({ seq: read.seq, status: AckStatus.REJECTED, error: read.reason, stored_samples: 0 });
+        return;
+      }
+      this.track(this.process(tenantId, read.batch, call, fail));
     });
     call.on('end', () => {
       void Promise.allSettled([...this.pending]).then(() => {
@@ -166,36 +170,28 @@ export class IngestServer {
     });
   }
 
-  private async process(tenantId: string, batch: WireBatch, call: grpc.ServerDuplexStream<Decoded, WireAck>, fail: (c: grpc.status, d: string) => void): Promise<void> {
-    const now = this.deps.clock.now().getTime();
-    const verdict = validateBatch(batch, this.deps.limits, now);
-    if (!verdict.ok) {
-      this.counters.batches_rejected++;
-      this.deps.log('warn', 'batch rejected', { agent_id: batch.agent_id, seq: batch.seq, reason: verdict.reason });
-      call.write({ seq: batch.seq, status: AckStatus.REJECTED, error: verdict.reason, stored_samples: 0 });
-      return;
-    }
+  private async process(tenantId: string, batch: TranscodedBatch, call: grpc.ServerDuplexStream<Decoded, WireAck>, fail: (c: grpc.status, d: string) => void): Promise<void> {
     try {
-      const stored = await this.deps.metrics.writeBatch(tenantId, batch.agent_id, batch.seq, verdict.samples, { resend: batch.resend === true });
+      const stored = await this.deps.metrics.writeRows(tenantId, batch);
       this.recordNewest(tenantId, batch);
       this.counters.batches_stored++;
       this.counters.samples_stored += stored.rows;
-      this.counters.samples_dropped += verdict.droppedSamples;
+      this.counters.samples_dropped += batch.droppedSamples;
       if (!call.cancelled) call.write({ seq: batch.seq, status: AckStatus.STORED, error: '', stored_samples: stored.rows });
     } catch (err) {
       this.counters.store_errors++;
-      this.deps.log('error', 'metrics store write failed; batch not acked', { agent_id: batch.agent_id, seq: batch.seq, error: err instanceof Error ? err.message : String(err) });
+      this.deps.log('error', 'metrics store write failed; batch not acked', { agent_id: batch.agentId, seq: batch.seq, error: err instanceof Error ? err.message : String(err) });
       fail(grpc.status.UNAVAILABLE, 'metrics store unavailable; retry later');
     }
   }
 
-  private recordNewest(tenantId: string, batch: WireBatch): void {
-    let newest = batch.samples[0];
-    for (const s of batch.samples) if (newest && s.ts_unix_ms > newest.ts_unix_ms) newest = s;
-    if (!newest?.host) return;
+  private recordNewest(tenantId: string, batch: TranscodedBatch): void {
+    if (!batch.newest) return;
     try {
+      const newest = codec.decodeSample(batch.newest);
+      if (!newest.host) return;
       this.deps.fleet.recordReport({
-        tenantId, agentId: batch.agent_id, host: newest.host, cloud: newest.cloud ?? null,
+        tenantId, agentId: batch.agentId, host: newest.host, cloud: newest.cloud ?? null,
         gpus: newest.gpus, processes: newest.processes, seenAt: new Date(Number(newest.ts_unix_ms)),
       });
     } catch (err) {

@@ -70,7 +70,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gpuopt-ingest-'));
   ({ store, reader } = await openMetricsStore({ dataDir: dir, database: 'ingest_test', rawTtlDays: 30, rollupTtlDays: 400 }));
   const metrics: MetricsWriter = {
-    writeBatch: (t, a, s, samples, o) => (failWrites ? Promise.reject(new Error('ECONNREFUSED store down')) : store.writeBatch(t, a, s, samples, o)),
+    writeRows: (t, b) => (failWrites ? Promise.reject(new Error('ECONNREFUSED store down')) : store.writeRows(t, b)),
   };
   server = new IngestServer({
     auth: { authenticateKey: (k) => KEYS[k] ?? null },

@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 
 /** Where the metrics live and how to reach them. */
 export interface MetricsConnectionConfig {
@@ -22,8 +21,11 @@ export interface MetricsConnectionConfig {
   requestTimeoutMs?: number | undefined;
 }
 
-/** Opens the ClickHouse client: a server when `url` is set, embedded chDB otherwise. */
-export function openClickHouse(config: MetricsConnectionConfig): { client: ClickHouseClient; embedded: boolean } {
+/**
+ * Opens the ClickHouse client: a server when `url` is set, embedded chDB otherwise. chDB is
+ * imported only when it is used: its engine library is over 500 MB of memory-mapped code.
+ */
+export async function openClickHouse(config: MetricsConnectionConfig): Promise<{ client: ClickHouseClient; embedded: boolean }> {
   if (config.url) {
     const client = createClient({
       url: config.url,
@@ -34,6 +36,7 @@ export function openClickHouse(config: MetricsConnectionConfig): { client: Click
     });
     return { client, embedded: false };
   }
+  const { createChdbConnection } = await import('chdb/connection');
   const path = resolve(config.dataDir, 'clickhouse');
   mkdirSync(path, { recursive: true });
   const client = createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0]);

@@ -16,7 +16,7 @@ export interface MetricsStoreConfig extends MetricsConnectionConfig {
 
 /** Opens the metrics store and brings its schema up to date. */
 export async function openMetricsStore(config: MetricsStoreConfig): Promise<{ store: MetricsStore; reader: MetricsReader }> {
-  const { client, embedded } = openClickHouse(config);
+  const { client, embedded } = await openClickHouse(config);
   const schema = {
     database: config.database,
     cluster: config.cluster,

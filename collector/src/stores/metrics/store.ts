@@ -14,12 +14,31 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { WireSample } from '@gpuoptimizer/shared';
-import type { MetricsWriter, ServiceHealth, StoredBatch } from '../../ports.js';
+import type { MetricsWriter, RowBatch, ServiceHealth, StoredBatch } from '../../ports.js';
 import { classify, Querier } from './query.js';
 import { bootstrapStatements, migrations, tableNames, type SchemaOptions } from './schema.js';
-import { encodeSamples, type EncodedRows } from './tsv.js';
+import { encodeSamples } from './tsv.js';
 import { GroupCommitter } from './group_commit.js';
 import { z } from 'zod';
+
+/** The RowBatch of decoded samples. */
+export function sampleRows(agentId: string, seq: number, samples: WireSample[], resend: boolean): RowBatch {
+  let rows = 0;
+  let minTsMs = Infinity;
+  let maxTsMs = -Infinity;
+  const gpus = new Set<string>();
+  for (const s of samples) {
+    const ts = Number(s.ts_unix_ms);
+    minTsMs = Math.min(minTsMs, ts);
+    maxTsMs = Math.max(maxTsMs, ts);
+    for (const g of s.gpus ?? []) gpus.add(g.uuid);
+    rows += s.gpus?.length ?? 0;
+  }
+  return {
+    agentId, seq, resend, rows, gpuUuids: [...gpus], minTsMs, maxTsMs,
+    encode: (tenantId, skip) => encodeSamples(tenantId, agentId, seq, samples, skip),
+  };
+}
 
 /** The metrics store over one ClickHouse client. */
 export class MetricsStore implements MetricsWriter {
@@ -60,17 +79,20 @@ export class MetricsStore implements MetricsWriter {
     return done;
   }
 
+  /** Stores decoded samples exactly once (bench and tests; ingest hands in rows it read from the wire). */
+  writeBatch(tenantId: string, agentId: string, seq: number, samples: WireSample[], opts: { resend?: boolean } = {}): Promise<StoredBatch> {
+    return this.writeRows(tenantId, sampleRows(agentId, seq, samples, opts.resend === true));
+  }
+
   /** Stores one agent batch exactly once (see the invariants above). */
-  async writeBatch(tenantId: string, agentId: string, seq: number, samples: WireSample[], opts: { resend?: boolean } = {}): Promise<StoredBatch> {
-    const key = `${tenantId}\u0000${agentId}\u0000${seq}`;
+  async writeRows(tenantId: string, batch: RowBatch): Promise<StoredBatch> {
+    const key = `${tenantId}\u0000${batch.agentId}\u0000${batch.seq}`;
     const earlier = this.inFlight.get(key);
     const work = (async () => {
       if (earlier) await earlier.catch(() => undefined);
-      const encoded = opts.resend ? await this.encodeMissing(tenantId, agentId, seq, samples) : encodeSamples(tenantId, agentId, seq, samples);
+      const encoded = batch.resend ? await this.encodeMissing(tenantId, batch) : batch.encode(tenantId);
       if (encoded.rows > 0) await this.committer.add(encoded.tsv, encoded.rows);
-      let rows = 0;
-      for (const s of samples) rows += s.gpus?.length ?? 0;
-      return { rows };
+      return { rows: batch.rows };
     })();
     this.inFlight.set(key, work);
     try {
@@ -86,28 +108,19 @@ export class MetricsStore implements MetricsWriter {
   }
 
   /** Encodes the rows of a re-sent batch that the store does not hold yet. */
-  private async encodeMissing(tenantId: string, agentId: string, seq: number, samples: WireSample[]): Promise<EncodedRows> {
-    let min = Infinity;
-    let max = -Infinity;
-    const gpus = new Set<string>();
-    for (const s of samples) {
-      const ts = Number(s.ts_unix_ms);
-      if (ts < min) min = ts;
-      if (ts > max) max = ts;
-      for (const g of s.gpus ?? []) gpus.add(g.uuid);
-    }
-    if (gpus.size === 0) return { tsv: '', rows: 0 };
+  private async encodeMissing(tenantId: string, batch: RowBatch): Promise<{ tsv: string; rows: number }> {
+    if (batch.rows === 0) return { tsv: '', rows: 0 };
     const held = await this.querier.select(
       `SELECT gpu_uuid, toUnixTimestamp64Milli(ts) AS ts_ms FROM ${this.schema.database}.${this.tables.rawRead}
 WHERE tenant_id = {tenant:String} AND gpu_uuid IN {gpus:Array(String)} AND ts >= fromUnixTimestamp64Milli({min:Int64}) AND ts <= fromUnixTimestamp64Milli({max:Int64})
   AND agent_id = {agent:String} AND batch_seq = {seq:UInt64}`,
-      { tenant: tenantId, gpus: [...gpus], min, max, agent: agentId, seq },
+      { tenant: tenantId, gpus: batch.gpuUuids, min: batch.minTsMs, max: batch.maxTsMs, agent: batch.agentId, seq: batch.seq },
       z.object({ gpu_uuid: z.string(), ts_ms: z.coerce.number() }),
     );
-    if (held.length === 0) return encodeSamples(tenantId, agentId, seq, samples);
+    if (held.length === 0) return batch.encode(tenantId);
     const have = new Set(held.map((h) => `${h.gpu_uuid}\u0000${h.ts_ms}`));
     this.resendRowsSkipped += held.length;
-    return encodeSamples(tenantId, agentId, seq, samples, (uuid, ts) => have.has(`${uuid}\u0000${ts}`));
+    return batch.encode(tenantId, (uuid, ts) => have.has(`${uuid}\u0000${ts}`));
   }
 
   private async insertTsv(tsv: string): Promise<void> {

@@ -15,12 +15,14 @@ export const RAW_COLUMN_ORDER = [
 
 // TabSeparated escapes: backslash, tab, newline (and carriage return) inside strings.
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
-function text(v: string | null | undefined): string {
+/** A string cell: `\N` for null, escaped otherwise. */
+export function text(v: string | null | undefined): string {
   if (v === null || v === undefined) return '\\N';
   return NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
 }
 
-function num(v: number | null | undefined): string {
+/** A number cell: `\N` for null or a non-finite value. */
+export function num(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '\\N' : String(v);
 }
 
