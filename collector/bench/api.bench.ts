@@ -23,6 +23,17 @@ async function serveHello(): Promise<Ready> {
   return new Promise((res) => serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (i) => res({ port: i.port })));
 }
 
+/** Bare Hono answering a recorded /api/gpus response (same body, same headers): the ceiling for that payload. */
+async function serveReplay(file: string): Promise<Ready> {
+  const { readFileSync } = await import('node:fs');
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as { body: string; headers: Record<string, string> };
+  const app = new Hono();
+  app.get('/', (c) => c.body(recorded.body, 200, recorded.headers));
+  return new Promise((res) => serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (i) => res({ port: i.port })));
+}
+
 async function serveApi(): Promise<Ready> {
   const { serve } = await import('@hono/node-server');
   const { createApi } = await import('../src/api/app.js');
@@ -54,8 +65,11 @@ async function serveApi(): Promise<Ready> {
   return new Promise((res) => serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (i) => res({ port: i.port, token })));
 }
 
-function startChild(mode: 'api' | 'hello'): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+type Mode = 'api' | 'hello' | 'replay';
+const recordedFile = join(tmpdir(), `gpo-bench-api-recorded-${process.pid}.json`);
+
+function startChild(mode: Mode): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', mode, recordedFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -75,7 +89,7 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts };
 }
 
-async function measure(mode: 'api' | 'hello'): Promise<Figures> {
+async function measure(mode: Mode): Promise<Figures> {
   const { child, ready } = await startChild(mode);
   try {
     const url = `http://127.0.0.1:${ready.port}${mode === 'api' ? '/api/gpus' : '/'}`;
@@ -84,6 +98,12 @@ async function measure(mode: 'api' | 'hello'): Promise<Figures> {
       const probe = await fetch(url, { headers });
       const body = (await probe.json()) as { data?: { gpus?: unknown[] } };
       if (probe.status !== 200 || body.data?.gpus?.length !== 20) throw new Error(`api probe: ${probe.status} ${JSON.stringify(body).slice(0, 200)}`);
+      const { writeFileSync } = await import('node:fs');
+      const recordedHeaders: Record<string, string> = {};
+      probe.headers.forEach((v, k) => {
+        if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k)) recordedHeaders[k] = v;
+      });
+      writeFileSync(recordedFile, JSON.stringify({ body: JSON.stringify(body), headers: recordedHeaders }));
     }
     await load(url, headers, 2); // warm-up: JIT, caches
     return await load(url, headers, DURATION_S);
@@ -98,9 +118,13 @@ async function main(): Promise<void> {
   console.log(`bare Hono hello-world:        ${Math.round(hello.rps).toLocaleString()} req/s, p99 ${hello.p99} ms, non-2xx/errors ${hello.non2xx}`);
   const api = await measure('api');
   console.log(`GET /api/gpus (20 GPUs, JWT): ${Math.round(api.rps).toLocaleString()} req/s, p99 ${api.p99} ms, non-2xx/errors ${api.non2xx}`);
+  const replay = await measure('replay');
+  rmSync(recordedFile, { force: true });
+  console.log(`bare Hono replaying that response (same body and headers, no work): ${Math.round(replay.rps).toLocaleString()} req/s, p99 ${replay.p99} ms`);
   const ratio = api.rps / hello.rps;
   console.log(`ratio ${(ratio * 100).toFixed(1)} % (target ≥ 50 %); api p99 ${api.p99} ms (target ≤ 20 ms)`);
-  console.log(`api_rps=${Math.round(api.rps)} api_p99_ms=${api.p99} hello_rps=${Math.round(hello.rps)} hello_p99_ms=${hello.p99} ratio=${ratio.toFixed(3)} api_errors=${api.non2xx}`);
+  console.log(`api = ${((api.rps / replay.rps) * 100).toFixed(1)} % of a bare Hono answering the same bytes`);
+  console.log(`api_rps=${Math.round(api.rps)} api_p99_ms=${api.p99} hello_rps=${Math.round(hello.rps)} hello_p99_ms=${hello.p99} ratio=${ratio.toFixed(3)} replay_rps=${Math.round(replay.rps)} api_errors=${api.non2xx}`);
 }
 
 const serveIdx = process.argv.indexOf('--serve');
@@ -108,7 +132,7 @@ if (serveIdx >= 0) {
   const mode = process.argv[serveIdx + 1];
   // Exit normally on a signal so --cpu-prof (when profiling a server by hand) gets written.
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => process.exit(0));
-  const ready = await (mode === 'api' ? serveApi() : serveHello());
+  const ready = await (mode === 'api' ? serveApi() : mode === 'replay' ? serveReplay(process.argv[serveIdx + 2] as string) : serveHello());
   console.log(JSON.stringify(ready));
 } else {
   await main();
