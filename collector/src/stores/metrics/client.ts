@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 
 /** Where the metrics live and how to reach them. */
 export interface MetricsConnectionConfig {
@@ -32,6 +32,8 @@ export async function openClickHouse(config: MetricsConnectionConfig): Promise<{
       username: config.user ?? 'default',
       password: config.password ?? '',
       request_timeout: config.requestTimeoutMs ?? 30_000,
+      // Failures reach the caller as errors and are logged once there, as JSON like every other line.
+      log: { level: ClickHouseLogLevel.OFF },
       clickhouse_settings: { date_time_input_format: 'best_effort' },
     });
     return { client, embedded: false };

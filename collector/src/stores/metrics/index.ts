@@ -24,6 +24,12 @@ export async function openMetricsStore(config: MetricsStoreConfig): Promise<{ st
     rollupTtlDays: config.rollupTtlDays,
   };
   const store = new MetricsStore(client, schema, embedded);
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    const where = config.url ? `ClickHouse at ${config.url}` : `embedded chDB under ${config.dataDir}`;
+    throw new Error(`cannot open the metrics store (${where}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   return { store, reader: new MetricsReader(store.querier, config.database, store.tables) };
 }
