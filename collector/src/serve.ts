@@ -106,6 +106,7 @@ export async function startCollector(
       coverage: (start, end) => reader.coverage(start, end),
       activeGpus: (since) => reader.activeGpus(since),
       customers: () => app.users.list({ page: 1, perPage: 1 }).total,
+      savings: async () => cache.totalSavings(clock.now()),
     },
     recommendations: { usage: reader, cache, catalog: () => catalog },
     pricing: createGpuPricing({ clock, cache, catalog: () => catalog }),

@@ -18,6 +18,8 @@ export interface GpuFigures {
 export interface RecommendationCache {
   put(tenantId: string, result: InstanceResult, now: Date): void;
   get(tenantId: string, gpuId: string, now: Date): GpuFigures | null;
+  /** USD per month across every GPU evaluated within the ttl (all tenants): /api/stats' cost_savings. */
+  totalSavings(now: Date): number;
 }
 
 /** An in-memory cache (one collector process); `ttlMs` defaults to one hour, the rollup grain. */
@@ -38,6 +40,11 @@ export function createRecommendationCache(ttlMs = 3_600_000, maxEntries = 100_00
     get(tenantId, gpuId, now) {
       const hit = entries.get(`${tenantId}|${gpuId}`);
       return hit && now.getTime() - hit.at <= ttlMs ? hit.figures : null;
+    },
+    totalSavings(now) {
+      let total = 0;
+      for (const e of entries.values()) if (now.getTime() - e.at <= ttlMs) total += e.figures.savings;
+      return Math.round(total * 100) / 100;
     },
   };
 }
