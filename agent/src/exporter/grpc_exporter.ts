@@ -231,6 +231,7 @@ export class GrpcExporter {
     const waitMs = this.backoff.next();
     this.o.log(st.code === 0 ? 'info' : 'warn', 'collector stream ended: reconnecting', {
       collector: this.o.target, status: statusName(st.code), details: st.details, retry_in_ms: waitMs, attempt: this.backoff.attempts(),
+      ...tlsHint(st.details),
     });
     this.schedule(waitMs, 'backoff');
   }
@@ -302,4 +303,16 @@ export class GrpcExporter {
     }
     this.setState('stopped');
   }
+}
+
+/** A hint for the TLS mistakes people make, recognised from OpenSSL's words in the status details. */
+function tlsHint(details: string | undefined): { hint?: string } {
+  if (!details) return {};
+  if (/wrong version number|packet length too long|http request/i.test(details)) {
+    return { hint: 'the collector does not speak TLS on this port: run the agent with --insecure (GPUOPT_INSECURE=1) for a plaintext collector on a trusted network, or give the collector TLS_CERT/TLS_KEY' };
+  }
+  if (/certificate|self.signed|unable to verify|CERT_/i.test(details)) {
+    return { hint: "the collector's certificate is not trusted: pass the CA that signed it with --ca (GPUOPT_CA)" };
+  }
+  return {};
 }

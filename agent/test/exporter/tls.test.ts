@@ -24,10 +24,10 @@ async function tlsCollector(): Promise<FakeCollector> {
   return fc;
 }
 
-function shipper(fc: FakeCollector, credentials: ReturnType<typeof channelCredentials>) {
+function shipper(fc: FakeCollector, credentials: ReturnType<typeof channelCredentials>, log: (level: string, msg: string, fields?: Record<string, unknown>) => void = () => {}) {
   const buffer = SampleBuffer.open({ path: join(mkdtempSync(join(tmpdir(), 'gpuopt-tls-')), 'b.db'), maxBytes: 1 << 20, maxAgeMs: 86_400_000, log: () => {} });
   buffer.commit([encodeDoc(fakeDoc('tls-host', Date.now()))]);
-  const exp = new GrpcExporter({ target: `localhost:${fc.port}`, credentials, buffer, agentId: 'agt_tls', log: () => {}, batchDelayMs: 0, backoff: { initialMs: 20, maxMs: 50 } });
+  const exp = new GrpcExporter({ target: `localhost:${fc.port}`, credentials, buffer, agentId: 'agt_tls', log, batchDelayMs: 0, backoff: { initialMs: 20, maxMs: 50 } });
   cleanup.push(() => buffer.close(), () => exp.shutdown(0));
   exp.start();
   return { buffer, exp };
@@ -48,6 +48,16 @@ describe('exporter TLS', () => {
     expect(fc.received).toHaveLength(0);
     expect(buffer.status()).toMatchObject({ acked_samples: 0, buffered_samples: 1 });
     expect(buffer.status().last_error).toContain('UNAVAILABLE');
+  });
+
+  it('tells the operator to use --insecure when the collector speaks plaintext', async () => {
+    const fc = await startFakeCollector({});
+    cleanup.push(() => fc.stop());
+    const hints: unknown[] = [];
+    const { exp } = shipper(fc, channelCredentials({ insecure: false, caFile: fixture('ca.pem') }), (_l, _m, f) => void hints.push(f?.hint));
+    await waitFor(() => exp.status().streams_opened >= 2, 5000, 'retries');
+    expect(fc.received).toHaveLength(0);
+    expect(hints).toContainEqual(expect.stringContaining('--insecure'));
   });
 
   it('does not fall back to plaintext against a TLS collector', async () => {
