@@ -12,12 +12,13 @@ import { parseFailpoints, withFailpoints } from './ingest/failpoints.js';
 import { createApi } from './api/app.js';
 import type { CollectorConfig } from './config.js';
 import type { LogFn } from './log.js';
-import type { ApiLogger } from './api/deps.js';
+import type { ApiDeps, ApiLogger } from './api/deps.js';
 import type { Clock, ServiceHealth } from './ports.js';
 import { fileSecret, writeSecretFile } from './secrets.js';
 import { VERSION } from './version.js';
 import { loadActiveCatalog } from './catalog_file.js';
-import { createGpuPricing, createRecommendationCache, registerRecommendationRoutes } from './api/recommendations/index.js';
+import { createGpuPricing, createRecommendationCache, recommendationDepsOf, registerRecommendationRoutes } from './api/recommendations/index.js';
+import { startRecommendationRefresh } from './jobs/refresh_recommendations.js';
 
 /** A running collector. */
 export interface RunningCollector {
@@ -97,7 +98,7 @@ export async function startCollector(
   const catalog = loadActiveCatalog(config.dataDir);
   log('info', 'catalog loaded', { file: catalog.identity.file, rows: catalog.identity.rows, sha256: catalog.identity.sha256 });
   const cache = createRecommendationCache();
-  const api = createApi({
+  const apiDeps: ApiDeps = {
     config: { jwtSecret, tokenTtlSeconds: Math.round(config.jwtTtlMs / 1000), corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, version: VERSION },
     store: app, clock, logger, health, adminMetrics,
     metrics: {
@@ -111,13 +112,17 @@ export async function startCollector(
     recommendations: { usage: reader, cache, catalog: () => catalog },
     pricing: createGpuPricing({ clock, cache, catalog: () => catalog }),
     catalog,
-  }, { areas: [registerRecommendationRoutes] });
+  };
+  const api = createApi(apiDeps, { areas: [registerRecommendationRoutes] });
+  const recDeps = recommendationDepsOf(apiDeps);
+  const refresh = recDeps ? startRecommendationRefresh({ deps: recDeps, users: app.users, log }) : undefined;
   const { server: http, port: httpPort } = await listen(api.fetch, config.host, config.port);
   log('info', 'collector ready', { rest: `http://${config.host}:${httpPort}`, grpc: `${config.host}:${grpcPort}`, tls: Boolean(tls), data_dir: config.dataDir });
 
   let closing: Promise<void> | undefined;
   const shutdown = (deadlineMs = 10_000) =>
     (closing ??= (async () => {
+      refresh?.stop();
       await ingest.shutdown(deadlineMs);
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await metrics.close().catch(() => undefined);
