@@ -9,6 +9,7 @@ import { ensureAdmin, ensureAgentKey, openAppStore, resolveEncryptionKey, type A
 import { openMetricsStore, type MetricsReader, type MetricsStore } from './stores/metrics/index.js';
 import { IngestServer } from './ingest/server.js';
 import { parseFailpoints, withFailpoints } from './ingest/failpoints.js';
+import { createRateMeter } from './ingest/rate.js';
 import { createApi } from './api/app.js';
 import type { CollectorConfig } from './config.js';
 import type { LogFn } from './log.js';
@@ -90,9 +91,11 @@ export async function startCollector(
     metrics_store: await metrics.ping(),
     ingest: { status: 'healthy', latency_ms: null },
   });
+  const sampleRate = createRateMeter(() => ingest.counters.samples_stored);
+  const batchRate = createRateMeter(() => ingest.counters.batches_stored);
   const adminMetrics = async () => ({
     uptime_s: Math.round((clock.now().getTime() - startedAt.getTime()) / 1000),
-    ingest: { ...ingest.counters },
+    ingest: { ...ingest.counters, samples_per_s_1m: sampleRate.perSecond(), batches_per_s_1m: batchRate.perSecond() },
     metrics_store: { ...metrics.counters(), health: await metrics.ping(), stored_samples: await reader.storedSamples().catch(() => null) },
   });
   const catalog = loadActiveCatalog(config.dataDir);
@@ -123,6 +126,8 @@ export async function startCollector(
   const shutdown = (deadlineMs = 10_000) =>
     (closing ??= (async () => {
       refresh?.stop();
+      sampleRate.stop();
+      batchRate.stop();
       await ingest.shutdown(deadlineMs);
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await metrics.close().catch(() => undefined);
