@@ -20,6 +20,7 @@ import { VERSION } from './version.js';
 import { loadActiveCatalog } from './catalog_file.js';
 import { createGpuPricing, createRecommendationCache, recommendationDepsOf, registerRecommendationRoutes } from './api/recommendations/index.js';
 import { startRecommendationRefresh } from './jobs/refresh_recommendations.js';
+import { processRunsFromCounts } from './domain/recommendations/index.js';
 
 /** A running collector. */
 export interface RunningCollector {
@@ -112,7 +113,10 @@ export async function startCollector(
       customers: () => app.users.list({ page: 1, perPage: 1 }).total,
       savings: async () => cache.totalSavings(clock.now()),
     },
-    recommendations: { usage: reader, cache, catalog: () => catalog },
+    recommendations: {
+      usage: reader, cache, catalog: () => catalog,
+      processes: async (tenantId, uuids, start, end) => processRunsFromCounts(await reader.processCounts(tenantId, uuids, start, end), 300_000, end.getTime()),
+    },
     pricing: createGpuPricing({ clock, cache, catalog: () => catalog }),
     catalog,
   };

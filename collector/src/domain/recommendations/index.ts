@@ -4,4 +4,5 @@ export { rankFleet, fleetSavings, gpuSavingsShare, type InstanceResult, type Fle
 export { gpuCostPerHour, priceInstance, observedGpuModel, type InstanceToPrice, type PricedInstance } from './pricing.js';
 export { DEFAULT_THRESHOLDS, ThresholdError, resolveThresholds, type Thresholds } from './thresholds.js';
 export { HOURS_PER_MONTH } from './stats.js';
+export { processRunsFromCounts, type ProcessCountBucket } from './process_runs.js';
 export type * from './types.js';

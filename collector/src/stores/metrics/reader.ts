@@ -132,6 +132,17 @@ GROUP BY hour ORDER BY hour`;
     return rows[0]?.n ?? 0;
   }
 
+  /** The most compute processes each GPU held in each 5-minute period (raw samples). */
+  async processCounts(tenantId: string, gpuUuids: string[], start: Date, end: Date): Promise<Array<{ gpu_uuid: string; period_start: string; processes: number }>> {
+    const sql = `SELECT gpu_uuid, ${iso('toStartOfFiveMinutes(ts)')} AS period_start, max(process_count) AS processes
+FROM ${this.db}.${this.tables.rawRead}
+WHERE tenant_id = {tenant:String} AND gpu_uuid IN {gpus:Array(String)}
+  AND ts >= toDateTime64({start:Float64}, 3) AND ts < toDateTime64({end:Float64}, 3)
+GROUP BY gpu_uuid, toStartOfFiveMinutes(ts) ORDER BY gpu_uuid, toStartOfFiveMinutes(ts)`;
+    return this.q.select(sql, { tenant: tenantId, gpus: gpuUuids, start: start.getTime() / 1000, end: end.getTime() / 1000 },
+      z.object({ gpu_uuid: z.string(), period_start: z.string(), processes: z.coerce.number() }));
+  }
+
   /** Total raw rows stored (admin metrics). */
   async storedSamples(): Promise<number> {
     const rows = await this.q.select(`SELECT count() AS n FROM ${this.db}.${this.tables.rawRead}`, {}, z.object({ n: z.coerce.number() }));

@@ -98,6 +98,14 @@ describe('metrics store on chDB', () => {
     expect(day).toEqual([expect.objectContaining({ ts: '2026-11-02T00:00:00Z', samples: 120 })]);
   });
 
+  it('reads the most processes per GPU per 5-minute period from raw samples', async () => {
+    const counts = await reader.processCounts('usr_a', ['GPU-0', 'GPU-1'], new Date(T0), new Date(T0 + 10 * 60_000));
+    // sample() puts one process on GPU-0 and none on GPU-1.
+    expect(counts.filter((c) => c.gpu_uuid === 'GPU-0').map((c) => c.processes)).toEqual([1, 1]);
+    expect(counts.filter((c) => c.gpu_uuid === 'GPU-1').map((c) => c.processes)).toEqual([0, 0]);
+    expect(counts[0]?.period_start).toBe('2026-11-02T00:00:00Z');
+  });
+
   it('renders cluster DDL with ON CLUSTER, Replicated engines and Distributed tables', () => {
     const sql = migrations({ database: 'db', cluster: 'main', rawTtlDays: 30, rollupTtlDays: 400})
       .flatMap((m) => m.statements).join('\n');
