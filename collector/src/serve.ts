@@ -17,6 +17,7 @@ import type { ApiDeps, ApiLogger } from './api/deps.js';
 import type { Clock, ServiceHealth } from './ports.js';
 import { fileSecret, writeSecretFile } from './secrets.js';
 import { VERSION } from './version.js';
+import { renderCollectorMetrics } from './metrics_endpoint.js';
 import { loadActiveCatalog } from './catalog_file.js';
 import { createGpuPricing, createRecommendationCache, recommendationDepsOf, registerRecommendationRoutes } from './api/recommendations/index.js';
 import { startRecommendationRefresh } from './jobs/refresh_recommendations.js';
@@ -120,7 +121,10 @@ export async function startCollector(
     pricing: createGpuPricing({ clock, cache, catalog: () => catalog }),
     catalog,
   };
-  const api = createApi(apiDeps, { areas: [registerRecommendationRoutes] });
+  const api = createApi(apiDeps, {
+    areas: [registerRecommendationRoutes],
+    prometheus: (apiStats) => renderCollectorMetrics({ ingest: () => ingest.counters, store: () => metrics.counters(), api: () => apiStats }),
+  });
   const recDeps = recommendationDepsOf(apiDeps);
   const refresh = recDeps ? startRecommendationRefresh({ deps: recDeps, users: app.users, log }) : undefined;
   const { server: http, port: httpPort } = await listen(api.fetch, config.host, config.port);

@@ -2,4 +2,5 @@ export * from './sample.js';
 export * from './api.js';
 export * from './proto.js';
 export * from './settings.js';
+export * from './prometheus.js';
 export * from './catalog.js';

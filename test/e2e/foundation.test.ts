@@ -100,6 +100,17 @@ describe.each(CAPTURES)('foundation end to end with %s', (captureName) => {
     expect(fresher).toBeDefined();
   });
 
+  it('exposes its own health to Prometheus at /metrics', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('# TYPE gpuoptimizer_collector_ingest_samples_stored_total counter');
+    const stored = Number(/^gpuoptimizer_collector_ingest_samples_stored_total (\d+)$/m.exec(text)?.[1]);
+    expect(stored).toBeGreaterThan(0);
+    expect(text).toMatch(/^gpuoptimizer_collector_api_requests_total \d+$/m);
+  });
+
   it('stops both cleanly on SIGTERM', async () => {
     expect(await stopProcess(agent)).toBe(0);
     expect(await stopProcess(collector)).toBe(0);

@@ -39,6 +39,8 @@ export type ApiArea = (router: ApiRouter, deps: ApiDeps) => void;
 export interface CreateApiOptions {
   /** Further areas to register (after the built-in ones, before the docs). */
   areas?: readonly ApiArea[];
+  /** Serves GET /metrics (Prometheus text, outside /api and the OpenAPI document) with this renderer. */
+  prometheus?: (apiStats: Record<string, number>) => string;
 }
 
 /** Areas owned elsewhere, registered in this order; add registerMetricsRoutes / registerRecommendationRoutes here. */
@@ -98,6 +100,10 @@ export function buildApi(deps: ApiDeps, opts: CreateApiOptions = {}): { app: Hon
   registerAdminRoutes(router, deps, svc);
   for (const area of [...AREAS, ...(opts.areas ?? [])]) area(router, deps);
   registerDocsRoutes(router, deps);
+  const prometheus = opts.prometheus;
+  if (prometheus) {
+    app.get('/metrics', (c) => c.text(prometheus({ ...svc.stats.snapshot() }), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  }
   return { app, routes: router.routes };
 }
 
