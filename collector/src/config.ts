@@ -79,6 +79,11 @@ export function loadCollectorConfig(flags: ReadonlyMap<string, string | true>, e
   for (const k of ['port', 'grpc_port']) if (int(k) < 0 || int(k) > 65535) throw new SettingsError(`--${k.replace('_', '-')} must be a port number 0-65535`);
   if (int('rollup_ttl_days') < 395) throw new SettingsError('--rollup-ttl-days must be at least 395 (13 months)');
   if ((str('tls_cert') === undefined) !== (str('tls_key') === undefined)) throw new SettingsError('--tls-cert and --tls-key go together');
+  // These names are spliced into DDL (identifiers cannot be bound as parameters): allow identifiers only.
+  for (const k of ['clickhouse_database', 'clickhouse_cluster']) {
+    const v = str(k);
+    if (v !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(v)) throw new SettingsError(`--${k.replace('_', '-')} must be a plain identifier (letters, digits, _), got ${JSON.stringify(v)}`);
+  }
   const level = str('log_level') ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new SettingsError(`--log-level must be debug, info, warn or error (got ${level})`);
   return {

@@ -38,6 +38,9 @@ describe('gpuoptimizer-collector', () => {
     const ttl = run(['serve', '--rollup-ttl-days', '30']);
     expect(ttl.code).toBe(2);
     expect(ttl.stderr).toContain('13 months');
+    const db = run(['serve'], { CLICKHOUSE_DATABASE: 'x; DROP DATABASE default' });
+    expect(db.code).toBe(2);
+    expect(db.stderr).toContain('plain identifier');
     expect(run(['frobnicate']).code).toBe(2);
   });
 
