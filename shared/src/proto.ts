@@ -54,21 +54,42 @@ export interface IngestCodec {
 
 let cached: IngestCodec | undefined;
 
+/**
+ * A decoded message as a plain object: every field present (an absent optional field is null, as
+ * in the sample document), 64-bit integers as numbers. protobufjs messages keep optional
+ * defaults on their prototype and turn longs into strings in toJSON, which would leak into JSON.
+ */
+export function toPlain(type: protobuf.Type, msg: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    const v = msg[field.name];
+    const sub = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+    const one = (x: unknown): unknown => {
+      if (x === null || x === undefined) return null;
+      if (sub) return toPlain(sub, x as Record<string, unknown>);
+      return typeof x === 'object' && x !== null && 'low' in x ? Number(x as unknown as number) : x;
+    };
+    out[field.name] = field.repeated ? ((v as unknown[] | undefined) ?? []).map(one) : one(v);
+  }
+  return out;
+}
+
 /** Builds (once per process) the protobuf codecs for the ingest messages. */
 export function ingestCodec(protoText?: string): IngestCodec {
   if (cached && protoText === undefined) return cached;
   const text = protoText ?? readFileSync(INGEST_PROTO_PATH, 'utf8');
   const root = protobuf.parse(text, { keepCase: true }).root;
+  root.resolveAll();
   const Batch = root.lookupType('gpuoptimizer.v1.Batch');
   const Ack = root.lookupType('gpuoptimizer.v1.Ack');
   const Sample = root.lookupType('gpuoptimizer.v1.Sample');
   const codec: IngestCodec = {
     encodeBatch: (b) => Buffer.from(Batch.encode(b as unknown as protobuf.Message).finish()),
-    decodeBatch: (bytes) => Batch.decode(bytes) as unknown as WireBatch,
+    decodeBatch: (bytes) => toPlain(Batch, Batch.decode(bytes) as unknown as Record<string, unknown>) as unknown as WireBatch,
     encodeAck: (a) => Buffer.from(Ack.encode(a as unknown as protobuf.Message).finish()),
     decodeAck: (bytes) => Ack.decode(bytes) as unknown as WireAck,
     encodeSample: (s) => Sample.encode(s as unknown as protobuf.Message).finish(),
-    decodeSample: (bytes) => Sample.decode(bytes) as unknown as WireSample,
+    decodeSample: (bytes) => toPlain(Sample, Sample.decode(bytes) as unknown as Record<string, unknown>) as unknown as WireSample,
   };
   if (protoText === undefined) cached = codec;
   return codec;
