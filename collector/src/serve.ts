@@ -19,7 +19,8 @@ import { fileSecret, writeSecretFile } from './secrets.js';
 import { VERSION } from './version.js';
 import { renderCollectorMetrics } from './metrics_endpoint.js';
 import { loadActiveCatalog } from './catalog_file.js';
-import { createGpuPricing, createRecommendationCache, recommendationDepsOf, registerRecommendationRoutes } from './api/recommendations/index.js';
+import { createGpuPricing, createRecommendationCache, recommendationDepsOf, registerRecommendationRoutes, type RecommendationCache } from './api/recommendations/index.js';
+import type { Catalog } from '@gpuoptimizer/shared';
 import { startRecommendationRefresh } from './jobs/refresh_recommendations.js';
 import { processRunsFromCounts } from './domain/recommendations/index.js';
 
@@ -88,39 +89,12 @@ export async function startCollector(
   const tls = config.tls ? { certPem: readFileSync(config.tls.certFile), keyPem: readFileSync(config.tls.keyFile) } : undefined;
   const grpcPort = await ingest.start({ host: config.host, port: config.grpcPort, maxMessageBytes: config.grpcMaxMessageBytes, tls });
 
-  const health = async (): Promise<Record<string, ServiceHealth>> => ({
-    database: app.ping(),
-    metrics_store: await metrics.ping(),
-    ingest: { status: 'healthy', latency_ms: null },
-  });
   const sampleRate = createRateMeter(() => ingest.counters.samples_stored);
   const batchRate = createRateMeter(() => ingest.counters.batches_stored);
-  const adminMetrics = async () => ({
-    uptime_s: Math.round((clock.now().getTime() - startedAt.getTime()) / 1000),
-    ingest: { ...ingest.counters, samples_per_s_1m: sampleRate.perSecond(), batches_per_s_1m: batchRate.perSecond() },
-    metrics_store: { ...metrics.counters(), health: await metrics.ping(), stored_samples: await reader.storedSamples().catch(() => null) },
-  });
   const catalog = loadActiveCatalog(config.dataDir);
   log('info', 'catalog loaded', { file: catalog.identity.file, rows: catalog.identity.rows, sha256: catalog.identity.sha256 });
   const cache = createRecommendationCache();
-  const apiDeps: ApiDeps = {
-    config: { jwtSecret, tokenTtlSeconds: Math.round(config.jwtTtlMs / 1000), corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, version: VERSION },
-    store: app, clock, logger, health, adminMetrics,
-    metrics: {
-      usage: reader,
-      series: (tenantId, gpuUuid, start, end, interval) => reader.series(tenantId, gpuUuid, start, end, interval),
-      coverage: (start, end) => reader.coverage(start, end),
-      activeGpus: (since) => reader.activeGpus(since),
-      customers: () => app.users.list({ page: 1, perPage: 1 }).total,
-      savings: async () => cache.totalSavings(clock.now()),
-    },
-    recommendations: {
-      usage: reader, cache, catalog: () => catalog,
-      processes: async (tenantId, uuids, start, end) => processRunsFromCounts(await reader.processCounts(tenantId, uuids, start, end), 300_000, end.getTime()),
-    },
-    pricing: createGpuPricing({ clock, cache, catalog: () => catalog }),
-    catalog,
-  };
+  const apiDeps = buildApiDeps({ config, jwtSecret, app, metrics, reader, ingest, clock, logger, startedAt, catalog, cache, rates: { samples: sampleRate, batches: batchRate } });
   const api = createApi(apiDeps, {
     areas: [registerRecommendationRoutes],
     prometheus: (apiStats) => renderCollectorMetrics({ ingest: () => ingest.counters, store: () => metrics.counters(), api: () => apiStats }),
@@ -142,6 +116,54 @@ export async function startCollector(
       app.close();
     })());
   return { httpPort, grpcPort, app, metrics, reader, ingest, shutdown };
+}
+
+interface ApiParts {
+  config: CollectorConfig;
+  jwtSecret: string;
+  app: AppStore;
+  metrics: MetricsStore;
+  reader: MetricsReader;
+  ingest: IngestServer;
+  clock: Clock;
+  logger: ApiLogger;
+  startedAt: Date;
+  catalog: Catalog;
+  cache: RecommendationCache;
+  rates: { samples: { perSecond(): number }; batches: { perSecond(): number } };
+}
+
+/** What the REST API is handed: config values, stores, health, admin figures, metrics and recommendation readers. */
+function buildApiDeps(p: ApiParts): ApiDeps {
+  const { app, metrics, reader, ingest, clock, catalog, cache } = p;
+  const health = async (): Promise<Record<string, ServiceHealth>> => ({
+    database: app.ping(),
+    metrics_store: await metrics.ping(),
+    ingest: { status: 'healthy', latency_ms: null },
+  });
+  const adminMetrics = async () => ({
+    uptime_s: Math.round((clock.now().getTime() - p.startedAt.getTime()) / 1000),
+    ingest: { ...ingest.counters, samples_per_s_1m: p.rates.samples.perSecond(), batches_per_s_1m: p.rates.batches.perSecond() },
+    metrics_store: { ...metrics.counters(), health: await metrics.ping(), stored_samples: await reader.storedSamples().catch(() => null) },
+  });
+  return {
+    config: { jwtSecret: p.jwtSecret, tokenTtlSeconds: Math.round(p.config.jwtTtlMs / 1000), corsOrigins: p.config.corsOrigins, bodyLimitBytes: p.config.bodyLimitBytes, version: VERSION },
+    store: app, clock, logger: p.logger, health, adminMetrics,
+    metrics: {
+      usage: reader,
+      series: (tenantId, gpuUuid, start, end, interval) => reader.series(tenantId, gpuUuid, start, end, interval),
+      coverage: (start, end) => reader.coverage(start, end),
+      activeGpus: (since) => reader.activeGpus(since),
+      customers: () => app.users.list({ page: 1, perPage: 1 }).total,
+      savings: async () => cache.totalSavings(clock.now()),
+    },
+    recommendations: {
+      usage: reader, cache, catalog: () => catalog,
+      processes: async (tenantId, uuids, start, end) => processRunsFromCounts(await reader.processCounts(tenantId, uuids, start, end), 300_000, end.getTime()),
+    },
+    pricing: createGpuPricing({ clock, cache, catalog: () => catalog }),
+    catalog,
+  };
 }
 
 function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
