@@ -4,10 +4,9 @@
  * default) and validated into a typed AgentConfig. A mistake is a SettingsError whose one
  * line says which setting and why; the CLI prints it and exits 2.
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseDurationMs, resolveSettings, SettingsError, type SettingSpec, type SettingValue } from '@gpuoptimizer/shared';
-import { parse as parseYaml } from 'yaml';
+import { parseDurationMs, readSettingsFile, resolveSettings, SettingsError, type SettingSpec, type SettingValue } from '@gpuoptimizer/shared';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { SamplerOptions } from './scrapers/types.js';
 
@@ -101,25 +100,9 @@ export function defaultBufferPath(cwd = process.cwd(), systemDir = SYSTEM_DATA_D
   }
 }
 
-/** Reads a YAML/JSON config file into a flat map of setting keys. */
+/** Reads a YAML/JSON config file into a flat map of the agent's setting keys. */
 export function readConfigFile(path: string): Record<string, unknown> {
-  if (!existsSync(path)) throw new SettingsError(`config file ${path}: not found`);
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SettingsError(`config file ${path}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new SettingsError(`config file ${path}: expected a mapping of settings`);
-  const known = new Set(AGENT_SETTINGS.map((x) => x.key));
-  const out: Record<string, unknown> = {};
-  for (const [rawKey, value] of Object.entries(parsed)) {
-    const key = rawKey.replace(/-/g, '_');
-    if (!known.has(key) || key === 'config') throw new SettingsError(`config file ${path}: unknown setting "${rawKey}"`);
-    out[key] = value;
-  }
-  return out;
+  return readSettingsFile(path, AGENT_SETTINGS);
 }
 
 /** Resolves and validates the settings of `command`. Throws SettingsError on any mistake. */

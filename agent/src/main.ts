@@ -10,6 +10,7 @@ import type { AgentConfig } from './config.js';
 import { channelCredentials } from './exporter/credentials.js';
 import { GrpcExporter } from './exporter/grpc_exporter.js';
 import type { LogFn } from './log.js';
+import { singleMetric } from '@gpuoptimizer/shared';
 import { startMetricsServer, type MetricFamily, type MetricsServer } from './metrics_http.js';
 import { Pipeline } from './pipeline.js';
 import { createSampler } from './scrapers/sampler.js';
@@ -36,7 +37,7 @@ function metrics(buffer: SampleBuffer, exporter: GrpcExporter, pipeline: Pipelin
   const e = exporter.status();
   const p = pipeline.status();
   const g = sampler.status();
-  const m = (name: string, type: MetricFamily['type'], help: string, value: number): MetricFamily => ({ name: `gpuoptimizer_agent_${name}`, type, help, samples: [{ value }] });
+  const m = singleMetric('gpuoptimizer_agent_');
   return [
     m('produced_samples_total', 'counter', 'Samples committed to the buffer.', b.produced_samples),
     m('acked_samples_total', 'counter', 'Samples the collector stored.', b.acked_samples),

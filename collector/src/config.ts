@@ -2,10 +2,8 @@
  * The collector's configuration, resolved once at start-up from flags, environment and an optional
  * config file (`--config` / `GPUOPT_COLLECTOR_CONFIG`, YAML or JSON), then handed down.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { resolveSettings, SettingsError, type SettingSpec } from '@gpuoptimizer/shared';
+import { readSettingsFile, resolveSettings, SettingsError, type SettingSpec } from '@gpuoptimizer/shared';
 
 /** Every collector setting: flag, environment variable, default and help. */
 export const COLLECTOR_SETTINGS: readonly SettingSpec[] = [
@@ -56,23 +54,10 @@ export interface CollectorConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-function readConfigFile(path: string | undefined): Record<string, unknown> {
-  if (!path) return {};
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new SettingsError(`cannot read config file ${path}: ${(err as Error).message}`);
-  }
-  const parsed: unknown = parseYaml(text);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SettingsError(`config file ${path} must hold a mapping of settings`);
-  return parsed as Record<string, unknown>;
-}
-
 /** Resolves the configuration and checks it, failing fast with a message a person understands. */
 export function loadCollectorConfig(flags: ReadonlyMap<string, string | true>, env: Readonly<Record<string, string | undefined>>): CollectorConfig {
   const configPath = flags.get('config') ?? env.GPUOPT_COLLECTOR_CONFIG;
-  const file = readConfigFile(typeof configPath === 'string' ? configPath : undefined);
+  const file = typeof configPath === 'string' ? readSettingsFile(configPath, COLLECTOR_SETTINGS) : {};
   const v = resolveSettings(COLLECTOR_SETTINGS, flags, env, file, ['help', 'json', 'config']);
   const str = (k: string) => (v[k] === undefined ? undefined : String(v[k]));
   const int = (k: string) => Number(v[k]);

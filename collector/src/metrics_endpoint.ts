@@ -3,7 +3,7 @@
  * (ingest counters and rates, metrics-store writes and queue depth, API requests and errors,
  * process memory), for the Prometheus a self-hosting operator already runs.
  */
-import { renderMetrics, type MetricFamily } from '@gpuoptimizer/shared';
+import { renderMetrics, singleMetric, type MetricFamily } from '@gpuoptimizer/shared';
 import type { IngestCounters } from './ingest/server.js';
 
 /** What the endpoint reads at scrape time. */
@@ -13,9 +13,7 @@ export interface CollectorMetricsSource {
   api: () => Record<string, number>;
 }
 
-const m = (name: string, type: MetricFamily['type'], help: string, value: number): MetricFamily => ({
-  name: `gpuoptimizer_collector_${name}`, type, help, samples: [{ value }],
-});
+const m = singleMetric('gpuoptimizer_collector_');
 
 /** The metric families at this instant. */
 export function collectorMetrics(src: CollectorMetricsSource): MetricFamily[] {

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Reads a generated secret from `file`, creating it (random, base64url) on first use. */
-export function fileSecret(file: string, bytes = 48): string {
+/** Reads a generated secret from `file`, creating it (random bytes, encoded) on first use. */
+export function fileSecret(file: string, bytes = 48, encoding: 'base64url' | 'hex' = 'base64url'): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dirname(file), { recursive: true });
-  const value = randomBytes(bytes).toString('base64url');
+  const value = randomBytes(bytes).toString(encoding);
   writeFileSync(file, value + '\n', { mode: 0o600, flag: 'wx' });
   return value;
 }

@@ -20,3 +20,8 @@ export function renderMetrics(families: readonly MetricFamily[]): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** A family with one unlabelled sample, named `${prefix}${name}`. */
+export function singleMetric(prefix: string) {
+  return (name: string, type: MetricFamily['type'], help: string, value: number): MetricFamily => ({ name: `${prefix}${name}`, type, help, samples: [{ value }] });
+}

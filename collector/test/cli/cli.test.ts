@@ -41,6 +41,11 @@ describe('gpuoptimizer-collector', () => {
     const db = run(['serve'], { CLICKHOUSE_DATABASE: 'x; DROP DATABASE default' });
     expect(db.code).toBe(2);
     expect(db.stderr).toContain('plain identifier');
+    const cfg = join(dir, 'collector.yaml');
+    writeFileSync(cfg, 'port: 5001\nclickhouse_databse: typo\n');
+    const typo = run(['serve', '--config', cfg]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown setting "clickhouse_databse"');
     expect(run(['frobnicate']).code).toBe(2);
   });
 

@@ -4,8 +4,7 @@
  * its row, so a blob copied to another row does not decrypt.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { fileSecret } from '../../secrets.js';
 
 /** Seals and opens secrets with one key. */
 export interface SecretBox {
@@ -48,10 +47,5 @@ export function parseEncryptionKey(text: string): Buffer {
  * key on first start. Losing that file makes stored credentials unreadable: back it up.
  */
 export function resolveEncryptionKey(opts: { envValue?: string | undefined; keyFile: string }): Buffer {
-  if (opts.envValue) return parseEncryptionKey(opts.envValue);
-  if (existsSync(opts.keyFile)) return parseEncryptionKey(readFileSync(opts.keyFile, 'utf8'));
-  mkdirSync(dirname(opts.keyFile), { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(opts.keyFile, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
+  return parseEncryptionKey(opts.envValue ? opts.envValue : fileSecret(opts.keyFile, 32, 'hex'));
 }
