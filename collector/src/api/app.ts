@@ -1,6 +1,6 @@
 /**
  * The REST API. createApi builds one Hono app per call (no module state): middleware in the order
- * request id → counters → security headers and CORS → identify → rate limit → body limit, then every
+ * frame (request id, security headers, CORS, counters) → identify → rate limit → body limit, then every
  * area's routes through the route table, so the OpenAPI document lists exactly what is served.
  *
  * Adding an area (metrics, recommendations …): write `registerXRoutes(router, deps)` in
@@ -9,7 +9,6 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import { createLoginThrottle } from '../domain/auth/login_throttle.js';
 import { decoyHash } from '../domain/auth/password.js';
 import { createTokenService } from '../domain/auth/tokens.js';
@@ -22,11 +21,12 @@ import type { AppEnv } from './env.js';
 import { ApiError, renderError } from './errors.js';
 import { registerGpuRoutes } from './gpus/index.js';
 import { registerHealthRoutes } from './health/get_health.js';
+import { send } from './http.js';
 import { identify } from './middleware/identify.js';
 import { rateLimit } from './middleware/rate_limit.js';
 import { createMemoryRateLimitStore } from './middleware/rate_limit_store.js';
 import { createRequestStats } from './middleware/request_stats.js';
-import { responseHeaders } from './middleware/response_headers.js';
+import { frame } from './middleware/frame.js';
 import { createRouter, type ApiRouter, type RouteSpec } from './route_table.js';
 import type { ApiServices } from './services.js';
 import { registerUserRoutes } from './users/index.js';
@@ -64,9 +64,7 @@ function buildServices(deps: ApiDeps): ApiServices {
 
 function useMiddleware(app: Hono<AppEnv>, deps: ApiDeps, svc: ApiServices): void {
   const { config } = deps;
-  app.use('*', requestId({ headerName: 'X-Request-Id' }));
-  app.use('*', svc.stats.middleware);
-  app.use('*', responseHeaders({ corsOrigins: config.corsOrigins }));
+  app.use('*', frame({ corsOrigins: config.corsOrigins, stats: svc.stats }));
   app.use('*', identify({ tokens: svc.tokens, users: deps.store.users, apiKeys: deps.store.apiKeys }));
   app.use('*', rateLimit({
     store: deps.rateLimitStore ?? createMemoryRateLimitStore(), clock: deps.clock,
@@ -102,7 +100,7 @@ export function buildApi(deps: ApiDeps, opts: CreateApiOptions = {}): { app: Hon
   registerDocsRoutes(router, deps);
   const prometheus = opts.prometheus;
   if (prometheus) {
-    app.get('/metrics', (c) => c.text(prometheus({ ...svc.stats.snapshot() }), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+    app.get('/metrics', (c) => send(c, 200, prometheus({ ...svc.stats.snapshot() }), 'text/plain; version=0.0.4; charset=utf-8'));
   }
   return { app, routes: router.routes };
 }

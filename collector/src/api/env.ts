@@ -1,4 +1,5 @@
 /** The Hono environment of the API: what middleware puts on the context for handlers. */
+import type { IncomingMessage } from 'node:http';
 import type { UserRecord } from '../stores/app/types.js';
 
 /** Who is calling: a user by session token, or by one of their API keys. */
@@ -14,8 +15,12 @@ export type AuthFailure = 'invalid' | 'agent_scope' | 'inactive';
 
 /** Context variables set by the API's middleware. */
 export interface AppEnv {
+  /** Set by @hono/node-server; absent in-process (app.request). */
+  Bindings: { incoming?: IncomingMessage } | undefined;
   Variables: {
     requestId: string;
+    /** The response headers of this request (see http.ts). */
+    responseHeaders: Record<string, string> | undefined;
     principal: Principal | undefined;
     authFailure: AuthFailure | undefined;
   };

@@ -5,9 +5,10 @@
  */
 import { HTTP_STATUS_BY_CODE, type ErrorCode, type ErrorEnvelope } from '@gpuoptimizer/shared';
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { StatusCode } from 'hono/utils/http-status';
 import type { ApiLogger } from './deps.js';
 import type { AppEnv } from './env.js';
+import { JSON_TYPE, responseHeadersOf, send } from './http.js';
 
 /** An error a client can act on. */
 export class ApiError extends Error {
@@ -44,6 +45,6 @@ export function renderError(err: unknown, c: Context<AppEnv>, logger: ApiLogger,
     timestamp: now.toISOString(),
   };
   if (apiErr.details !== undefined) body.error.details = apiErr.details;
-  for (const [k, v] of Object.entries(apiErr.headers ?? {})) c.header(k, v);
-  return c.json(body, apiErr.status as ContentfulStatusCode);
+  if (apiErr.headers) Object.assign(responseHeadersOf(c), apiErr.headers);
+  return send(c, apiErr.status as StatusCode, JSON.stringify(body), JSON_TYPE);
 }

@@ -2,10 +2,12 @@
 import { paginate, type SuccessEnvelope } from '@gpuoptimizer/shared';
 import type { Context } from 'hono';
 import type { Clock } from '../ports.js';
+import type { AppEnv } from './env.js';
+import { JSON_TYPE, send } from './http.js';
 
 /** Renders a success envelope. */
 export function ok<T>(
-  c: Context,
+  c: Context<AppEnv>,
   clock: Clock,
   data: T,
   message: string,
@@ -13,19 +15,18 @@ export function ok<T>(
 ): Response {
   const body: SuccessEnvelope<T> = { success: true, data, message, timestamp: clock.now().toISOString() };
   if (opts.page) body.pagination = paginate(opts.page.page, opts.page.perPage, opts.page.total);
-  return c.json(body, opts.status ?? 200);
+  return send(c, opts.status ?? 200, JSON.stringify(body), JSON_TYPE);
 }
 
 /** Renders a success envelope around `data` already serialised (for cached responses). */
 export function okSerialized(
-  c: Context,
+  c: Context<AppEnv>,
   clock: Clock,
   dataJson: string,
   message: string,
   page?: { page: number; perPage: number; total: number },
 ): Response {
   const pagination = page ? `,"pagination":${JSON.stringify(paginate(page.page, page.perPage, page.total))}` : '';
-  const ts = clock.now().toISOString();
-  const body = `{"success":true,"data":${dataJson},"message":${JSON.stringify(message)},"timestamp":"${ts}"${pagination}}`;
-  return c.body(body, 200, { 'Content-Type': 'application/json' });
+  const tail = `,"message":${JSON.stringify(message)},"timestamp":"${clock.now().toISOString()}"${pagination}}`;
+  return send(c, 200, `{"success":true,"data":${dataJson}${tail}`, JSON_TYPE);
 }

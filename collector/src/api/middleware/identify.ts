@@ -9,6 +9,7 @@ import type { TokenService } from '../../domain/auth/tokens.js';
 import { canUseApi } from '../../domain/accounts/plans.js';
 import type { ApiKeysRepo, UsersRepo } from '../../stores/app/types.js';
 import type { AppEnv, AuthFailure, Principal } from '../env.js';
+import { requestHeader } from '../http.js';
 
 /** What identify needs. */
 export interface IdentifyDeps {
@@ -46,7 +47,7 @@ export function identify(deps: IdentifyDeps): MiddlewareHandler<AppEnv> {
   return async function identifyMiddleware(c, next) {
     // Parsing the query string costs; look only when the key can be there.
     const queryKey = c.req.url.includes('api_key=') ? c.req.query('api_key') : undefined;
-    const token = presented(c.req.header('authorization'), queryKey);
+    const token = presented(requestHeader(c, 'authorization'), queryKey);
     if (token === null) return next();
     const who = token === '' ? 'invalid' : await resolve(deps, token);
     if (typeof who === 'string') c.set('authFailure', who);

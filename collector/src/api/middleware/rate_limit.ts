@@ -8,6 +8,7 @@ import { requestsPerHour } from '../../domain/accounts/plans.js';
 import type { Clock } from '../../ports.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../env.js';
+import { responseHeadersOf } from '../http.js';
 import { clientIp } from './client_ip.js';
 import type { RateLimitStore } from './rate_limit_store.js';
 
@@ -30,14 +31,15 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     const now = opts.clock.now().getTime();
     const w = opts.store.hit(key, HOUR_MS, now);
     const resetS = Math.ceil(w.resetAtMs / 1000);
-    c.header('X-RateLimit-Reset', String(resetS));
+    const headers = responseHeadersOf(c);
+    headers['X-RateLimit-Reset'] = String(resetS);
     if (limit === null) {
-      c.header('X-RateLimit-Limit', 'unlimited');
-      c.header('X-RateLimit-Remaining', 'unlimited');
+      headers['X-RateLimit-Limit'] = 'unlimited';
+      headers['X-RateLimit-Remaining'] = 'unlimited';
       return next();
     }
-    c.header('X-RateLimit-Limit', String(limit));
-    c.header('X-RateLimit-Remaining', String(Math.max(0, limit - w.count)));
+    headers['X-RateLimit-Limit'] = String(limit);
+    headers['X-RateLimit-Remaining'] = String(Math.max(0, limit - w.count));
     if (w.count > limit) {
       const retryS = Math.max(1, Math.ceil((w.resetAtMs - now) / 1000));
       throw new ApiError('RATE_LIMITED', 'Rate limit exceeded', `limit ${limit} requests per hour; retry in ${retryS} s`, {

@@ -1,7 +1,5 @@
 /** Counts requests and errors for /api/admin/metrics: totals since start and the last minute's rates. */
-import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../../ports.js';
-import type { AppEnv } from '../env.js';
 
 /** A snapshot of the counters. */
 export interface RequestStatsSnapshot {
@@ -13,9 +11,10 @@ export interface RequestStatsSnapshot {
   error_rate_1m: number;
 }
 
-/** Request counters plus the middleware that feeds them. */
+/** Request counters, fed by the frame middleware. */
 export interface RequestStats {
-  middleware: MiddlewareHandler<AppEnv>;
+  /** Counts one answered request by its status. */
+  count(status: number): void;
   snapshot(): RequestStatsSnapshot;
 }
 
@@ -46,10 +45,7 @@ export function createRequestStats(clock: Clock): RequestStats {
   }
 
   return {
-    async middleware(c, next) {
-      await next();
-      count(c.res.status);
-    },
+    count,
     snapshot() {
       advance();
       const req = reqBuckets.reduce((a, b) => a + b, 0);
