@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import type { GpuSummary } from '../../stores/app/types.js';
-import { okSerialized } from '../respond.js';
+import { prepareEnvelope, sendPrepared, type PreparedEnvelope } from '../respond.js';
 import { principalOf, type ApiRouter } from '../route_table.js';
 import { paging } from '../schemas.js';
 import { GPU_STATUSES, IDLE_BELOW_PCT, OFFLINE_AFTER_MS, gpuView, presentGpu } from './present_gpu.js';
@@ -31,8 +31,8 @@ interface CachedPage {
   validUntilMs: number;
   rows: GpuSummary[];
   total: number;
-  /** The serialised `data` and the prices it was built with. */
-  serialized?: { pricesKey: string; json: string };
+  /** The serialised response and the prices it was built with. */
+  serialized?: { pricesKey: string; envelope: PreparedEnvelope };
 }
 
 function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number): CachedPage {
@@ -49,17 +49,18 @@ function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number):
   return { revision, validUntilMs, rows, total };
 }
 
-function serialize(deps: ApiDeps, page: CachedPage, q: Query): string {
+function serialize(deps: ApiDeps, page: CachedPage, q: Query): PreparedEnvelope {
   const pricing = deps.pricing;
   const prices = pricing ? page.rows.map((g) => pricing(g)) : [];
   const pricesKey = prices.map((p) => `${p.cost_per_hour},${p.savings}`).join('|');
-  if (page.serialized?.pricesKey === pricesKey) return page.serialized.json;
+  if (page.serialized?.pricesKey === pricesKey) return page.serialized.envelope;
   // Statuses cannot change before validUntilMs, so the page's JSON is good while it is cached.
   const now = deps.clock.now();
   const gpus = page.rows.map((g, i) => presentGpu(g, now, prices[i]));
   const json = JSON.stringify({ gpus, total: page.total, page: q.page, per_page: q.per_page });
-  page.serialized = { pricesKey, json };
-  return json;
+  const envelope = prepareEnvelope(json, 'GPUs', { page: q.page, perPage: q.per_page, total: page.total });
+  page.serialized = { pricesKey, envelope };
+  return envelope;
 }
 
 /** Registers GET /api/gpus. */
@@ -77,7 +78,7 @@ export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
         if (cache.size >= CACHE_MAX) cache.clear();
         cache.set(key, page);
       }
-      return okSerialized(c, deps.clock, serialize(deps, page, q), 'GPUs', { page: q.page, perPage: q.per_page, total: page.total });
+      return sendPrepared(c, deps.clock, serialize(deps, page, q));
     },
   );
 }
