@@ -39,6 +39,7 @@ async function serveApi(): Promise<Ready> {
   const { createApi } = await import('../src/api/app.js');
   const { openAppStore } = await import('../src/stores/app/index.js');
   const { createTokenService } = await import('../src/domain/auth/tokens.js');
+  const { createGpuPricing, createRecommendationCache } = await import('../src/api/recommendations/index.js');
   const dir = mkdtempSync(join(tmpdir(), 'gpo-bench-api-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const clock = { now: () => new Date() };
@@ -52,13 +53,16 @@ async function serveApi(): Promise<Ready> {
     ecc_errors_uncorrected: 0, throttle_reasons: '0x0',
   }));
   const host = { id: 'h', hostname: 'gpu-07', os: 'Ubuntu 22.04', cpu_model: 'EPYC', cpu_cores: 96, memory_total_mib: 1048576 };
-  store.gpus.recordReport({ tenantId: user.id, agentId: 'a', host, cloud: null, gpus, seenAt: new Date() });
+  // Priced from the bundled catalog on every page build, as in production.
+  const cloud = { provider: 'aws', instance_id: 'i-0bench', instance_type: 'p4d.24xlarge', region: 'us-east-1', zone: 'us-east-1a', lifecycle: 'on_demand' } as const;
+  store.gpus.recordReport({ tenantId: user.id, agentId: 'a', host, cloud, gpus, seenAt: new Date() });
   const secret = randomBytes(32).toString('hex');
   const noop = () => undefined;
   const app = createApi({
     config: { jwtSecret: secret, tokenTtlSeconds: 3600, corsOrigins: [], bodyLimitBytes: 1 << 20, version: 'bench' },
     store, clock, logger: { info: noop, warn: noop, error: noop },
     health: async () => ({ database: store.ping() }), adminMetrics: async () => ({}),
+    pricing: createGpuPricing({ clock, cache: createRecommendationCache() }),
   });
   const tokens = createTokenService({ secret, ttlSeconds: 3600, issuer: 'gpuoptimizer', audience: 'gpuoptimizer-api', clock });
   const { token } = await tokens.issue(user.id, user.tokenVersion);

@@ -43,8 +43,12 @@ export interface ApiLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** Prices a GPU; null figures until the catalog engine lands. */
-export type GpuPricing = (gpu: GpuSummary) => { cost_per_hour: number | null; savings: number | null };
+/** Prices the GPUs of GET /api/gpus. */
+export interface GpuPricing {
+  price(gpu: GpuSummary): { cost_per_hour: number | null; savings: number | null };
+  /** Changes whenever a price of this tenant's GPUs may have changed (a new evaluation). */
+  revision(tenantId: string): number;
+}
 
 /** The GPU instance catalog, as far as validation needs it. */
 export interface InstanceCatalog {

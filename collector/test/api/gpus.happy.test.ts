@@ -6,7 +6,10 @@ beforeEach(() => {
   h = makeHarness({
     deps: {
       catalog: { hasInstanceType: (p, t) => p === 'aws' && ['p3.2xlarge', 'p3.8xlarge'].includes(t) },
-      pricing: (g) => (g.instanceType === 'p3.8xlarge' ? { cost_per_hour: 12.24, savings: 1250 } : { cost_per_hour: null, savings: null }),
+      pricing: {
+        price: (g) => (g.instanceType === 'p3.8xlarge' ? { cost_per_hour: 12.24, savings: 1250 } : { cost_per_hour: null, savings: null }),
+        revision: () => 0,
+      },
     },
   });
 });

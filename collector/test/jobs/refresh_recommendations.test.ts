@@ -36,7 +36,7 @@ describe('recommendation refresh', () => {
     const pricing = createGpuPricing({ clock: h.clock, cache });
     for (const t of [a, b]) {
       const [gpu] = h.store.gpus.list(t.user.id, { page: 1, perPage: 10, onlineSince: new Date(0).toISOString(), idleBelowPct: 5 }).rows;
-      const figures = pricing(gpu!);
+      const figures = pricing.price(gpu!);
       expect(figures.cost_per_hour).toBeGreaterThan(0);
       expect(figures.savings).toBeGreaterThan(0); // an idle p4d.24xlarge GPU is money to save
     }

@@ -1,13 +1,11 @@
 /**
- * GET /api/gpus: the tenant's GPUs, filtered by status and provider, paginated. The page's rows
- * are cached until the tenant's GPUs change (store revision), a listed GPU's status would flip,
- * or one second passes — so a filtered listing may lag a status change elsewhere by at most 1 s.
- * Prices are asked for on every request (they change without the store changing); the serialised
- * page is reused only while they are the same.
+ * GET /api/gpus: the tenant's GPUs, filtered by status and provider, paginated. Each page is kept
+ * serialised until the tenant's GPUs change (store revision), their prices change (a new
+ * evaluation: pricing revision), a listed GPU's status would flip, or one second passes — so a
+ * filtered listing may lag a status change elsewhere, or a price expiring, by at most 1 s.
  */
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import type { GpuSummary } from '../../stores/app/types.js';
 import { prepareEnvelope, sendPrepared, type PreparedEnvelope } from '../respond.js';
 import { principalOf, type ApiRouter } from '../route_table.js';
 import { paging } from '../schemas.js';
@@ -28,39 +26,27 @@ const CACHE_MAX = 10_000;
 
 interface CachedPage {
   revision: number;
+  pricingRevision: number;
   validUntilMs: number;
-  rows: GpuSummary[];
-  total: number;
-  /** The serialised response and the prices it was built with. */
-  serialized?: { pricesKey: string; envelope: PreparedEnvelope };
+  envelope: PreparedEnvelope;
 }
 
-function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number): CachedPage {
+function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number, pricingRevision: number): CachedPage {
   const now = deps.clock.now();
   const { rows, total } = deps.store.gpus.list(tenantId, {
     page: q.page, perPage: q.per_page, status: q.status, provider: q.provider,
     onlineSince: new Date(now.getTime() - OFFLINE_AFTER_MS).toISOString(), idleBelowPct: IDLE_BELOW_PCT,
   });
+  // Statuses cannot change before validUntilMs, so the page's JSON is good while it is cached.
   let validUntilMs = now.getTime() + CACHE_TTL_MS;
   for (const g of rows) {
     const flip = g.lastSeenAt ? Date.parse(g.lastSeenAt) + OFFLINE_AFTER_MS : 0;
     if (flip > now.getTime()) validUntilMs = Math.min(validUntilMs, flip);
   }
-  return { revision, validUntilMs, rows, total };
-}
-
-function serialize(deps: ApiDeps, page: CachedPage, q: Query): PreparedEnvelope {
-  const pricing = deps.pricing;
-  const prices = pricing ? page.rows.map((g) => pricing(g)) : [];
-  const pricesKey = prices.map((p) => `${p.cost_per_hour},${p.savings}`).join('|');
-  if (page.serialized?.pricesKey === pricesKey) return page.serialized.envelope;
-  // Statuses cannot change before validUntilMs, so the page's JSON is good while it is cached.
-  const now = deps.clock.now();
-  const gpus = page.rows.map((g, i) => presentGpu(g, now, prices[i]));
-  const json = JSON.stringify({ gpus, total: page.total, page: q.page, per_page: q.per_page });
-  const envelope = prepareEnvelope(json, 'GPUs', { page: q.page, perPage: q.per_page, total: page.total });
-  page.serialized = { pricesKey, envelope };
-  return envelope;
+  const gpus = rows.map((g) => presentGpu(g, now, deps.pricing?.price(g)));
+  const json = JSON.stringify({ gpus, total, page: q.page, per_page: q.per_page });
+  const envelope = prepareEnvelope(json, 'GPUs', { page: q.page, perPage: q.per_page, total });
+  return { revision, pricingRevision, validUntilMs, envelope };
 }
 
 /** Registers GET /api/gpus. */
@@ -72,13 +58,14 @@ export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
       const { user } = principalOf(c);
       const key = `${user.id}|${q.page}|${q.per_page}|${q.status ?? ''}|${q.provider ?? ''}`;
       const revision = deps.store.gpus.revision(user.id);
+      const pricingRevision = deps.pricing?.revision(user.id) ?? 0;
       let page = cache.get(key);
-      if (!page || page.revision !== revision || page.validUntilMs <= deps.clock.now().getTime()) {
-        page = buildPage(deps, user.id, q, revision);
+      if (!page || page.revision !== revision || page.pricingRevision !== pricingRevision || page.validUntilMs <= deps.clock.now().getTime()) {
+        page = buildPage(deps, user.id, q, revision, pricingRevision);
         if (cache.size >= CACHE_MAX) cache.clear();
         cache.set(key, page);
       }
-      return sendPrepared(c, deps.clock, serialize(deps, page, q));
+      return sendPrepared(c, deps.clock, page.envelope);
     },
   );
 }

@@ -54,7 +54,7 @@ export const gpuDetailView = gpuView.extend({
 });
 
 /** A GPU's price figures, as GpuPricing returns them. */
-export type GpuPrice = ReturnType<GpuPricing>;
+export type GpuPrice = ReturnType<GpuPricing['price']>;
 const NO_PRICE: GpuPrice = { cost_per_hour: null, savings: null };
 
 /** Renders a GPU for a listing, with its price figures when known. */
@@ -72,7 +72,7 @@ export function presentGpuDetail(
   g: GpuRecord, host: HostRecord | null, now: Date, pricing?: GpuPricing,
 ): z.infer<typeof gpuDetailView> {
   return {
-    ...presentGpu(g, now, pricing?.(g)),
+    ...presentGpu(g, now, pricing?.price(g)),
     model: g.model, zone: g.zone, lifecycle: g.lifecycle, has_credentials: g.hasCredentials, updated_at: g.updatedAt,
     cloud: host?.cloud ?? (g.provider ? { provider: g.provider, instance_type: g.instanceType, region: g.region, zone: g.zone } : null),
     host_info: host ? { ...host.info, last_seen_at: host.lastSeenAt } : null,

@@ -18,6 +18,8 @@ export interface GpuFigures {
 export interface RecommendationCache {
   put(tenantId: string, result: InstanceResult, now: Date): void;
   get(tenantId: string, gpuId: string, now: Date): GpuFigures | null;
+  /** Changes on every put for the tenant (GET /api/gpus rebuilds its cached page then). */
+  revision(tenantId: string): number;
   /** USD per month across every GPU evaluated within the ttl (all tenants): /api/stats' cost_savings. */
   totalSavings(now: Date): number;
 }
@@ -25,6 +27,11 @@ export interface RecommendationCache {
 /** An in-memory cache (one collector process); `ttlMs` defaults to one hour, the rollup grain. */
 export function createRecommendationCache(ttlMs = 3_600_000, maxEntries = 100_000): RecommendationCache {
   const entries = new Map<string, { figures: GpuFigures; at: number }>();
+  // Revisions come from one counter, so a value never repeats; after the map is cleared, every
+  // tenant reads the highest value handed out, which differs from any page built before it.
+  const revisions = new Map<string, number>();
+  let counter = 0;
+  let floor = 0;
   return {
     put(tenantId, { gpu_ids, result }, now) {
       const figures: GpuFigures = {
@@ -36,6 +43,14 @@ export function createRecommendationCache(ttlMs = 3_600_000, maxEntries = 100_00
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
         entries.set(`${tenantId}|${id}`, { figures, at: now.getTime() });
       }
+      if (revisions.size >= maxEntries) {
+        revisions.clear();
+        floor = counter;
+      }
+      revisions.set(tenantId, ++counter);
+    },
+    revision(tenantId) {
+      return revisions.get(tenantId) ?? floor;
     },
     get(tenantId, gpuId, now) {
       const hit = entries.get(`${tenantId}|${gpuId}`);

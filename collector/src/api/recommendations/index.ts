@@ -42,7 +42,7 @@ export function registerRecommendationRoutes(router: ApiRouter, deps: ApiDeps): 
  */
 export function createGpuPricing(opts: { clock: Clock; cache?: RecommendationCache; catalog?: () => Catalog }): GpuPricing {
   const catalog = opts.catalog ?? bundledCatalog;
-  return (g) => {
+  const price: GpuPricing['price'] = (g) => {
     const hit = opts.cache?.get(g.tenantId, g.id, opts.clock.now());
     if (hit) return { cost_per_hour: hit.cost_per_hour, savings: hit.savings };
     if (!g.provider || !g.instanceType || (g.provider === 'gcp' && g.instanceType.startsWith('n1-') && !g.instanceType.includes('+'))) {
@@ -52,4 +52,5 @@ export function createGpuPricing(opts: { clock: Clock; cache?: RecommendationCac
     const instance = { provider: g.provider, instance_type: g.instanceType, region: g.region, lifecycle: g.lifecycle, gpus };
     return { cost_per_hour: gpuCostPerHour(instance, catalog()), savings: null };
   };
+  return { price, revision: (tenantId) => opts.cache?.revision(tenantId) ?? 0 };
 }
