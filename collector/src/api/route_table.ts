@@ -80,15 +80,26 @@ export function createRouter(app: Hono<AppEnv>): ApiRouter {
     routes,
     add(spec, handler) {
       routes.push(spec as RouteSpec);
-      app.on(spec.method.toUpperCase(), spec.path, async (c) => {
-        requireAuth(c, spec.auth);
-        const input = {
-          params: spec.params ? readParams(c, spec.params) : undefined,
-          query: spec.query ? readQuery(c, spec.query) : undefined,
-          body: spec.body ? await readJson(c, spec.body) : undefined,
-        };
-        return handler(c, input as Parameters<typeof handler>[1]);
-      });
+      type Input = Parameters<typeof handler>[1];
+      const { params, query, body } = spec;
+      const input = (c: Context<AppEnv>, parsedBody: unknown): Input => ({
+        params: params ? readParams(c, params) : undefined,
+        query: query ? readQuery(c, query) : undefined,
+        body: parsedBody,
+      }) as Input;
+      // Only a body needs awaiting; other routes stay synchronous up to their handler. Path and
+      // query are checked before the body is read.
+      app.on(spec.method.toUpperCase(), spec.path, body
+        ? async (c) => {
+          requireAuth(c, spec.auth);
+          const parsed = input(c, undefined);
+          (parsed as { body: unknown }).body = await readJson(c, body);
+          return handler(c, parsed);
+        }
+        : (c) => {
+          requireAuth(c, spec.auth);
+          return handler(c, input(c, undefined));
+        });
     },
   };
 }

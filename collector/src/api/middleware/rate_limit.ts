@@ -24,7 +24,7 @@ export interface RateLimitOptions {
 
 /** Builds the rate-limit middleware; it must run after identify. */
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  return async function rateLimitMiddleware(c, next) {
+  return function rateLimitMiddleware(c, next) {
     const p = c.get('principal');
     const key = p ? (p.keyId ? `key:${p.keyId}` : `usr:${p.user.id}`) : `ip:${clientIp(c, opts.trustProxy)}`;
     const limit = p ? requestsPerHour(p.user.plan) : opts.anonymousPerHour;
