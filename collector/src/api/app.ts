@@ -62,6 +62,9 @@ function buildServices(deps: ApiDeps): ApiServices {
   };
 }
 
+/** Methods whose requests may carry a body (the body limit applies to them). */
+export const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
 function useMiddleware(app: Hono<AppEnv>, deps: ApiDeps, svc: ApiServices): void {
   const { config } = deps;
   app.use('*', frame({ corsOrigins: config.corsOrigins, stats: svc.stats }));
@@ -76,8 +79,8 @@ function useMiddleware(app: Hono<AppEnv>, deps: ApiDeps, svc: ApiServices): void
       throw new ApiError('PAYLOAD_TOO_LARGE', 'Payload too large', `the body limit is ${config.bodyLimitBytes} bytes`);
     },
   });
-  // Looking at a GET's body makes @hono/node-server build a full Request: skip what has none.
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // Only for methods that carry a body (looking at a GET's body makes @hono/node-server build a full Request).
+  app.on(BODY_METHODS, '*', limitBody);
 }
 
 /** Builds the API and returns its route table too (the security suite iterates it). */
