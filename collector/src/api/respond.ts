@@ -40,9 +40,23 @@ export function prepareEnvelope(dataJson: string, message: string, page?: { page
   return { head, tail, bytes: Buffer.byteLength(head) + Buffer.byteLength(tail) };
 }
 
+/** The current time as ISO 8601, formatted once per millisecond however many responses ask. */
+export function isoStamper(clock: Clock): () => string {
+  let ms = Number.NaN;
+  let iso = '';
+  return () => {
+    const now = clock.now();
+    if (now.getTime() !== ms) {
+      ms = now.getTime();
+      iso = now.toISOString();
+    }
+    return iso;
+  };
+}
+
 /** Sends a prepared envelope stamped with the current time. */
-export function sendPrepared(c: Context<AppEnv>, clock: Clock, env: PreparedEnvelope): Response {
-  const ts = clock.now().toISOString(); // ASCII: one byte a character
+export function sendPrepared(c: Context<AppEnv>, stamp: () => string, env: PreparedEnvelope): Response {
+  const ts = stamp(); // ASCII: one byte a character
   setHeader(c, 'Content-Length', String(env.bytes + ts.length));
   return send(c, 200, env.head + ts + env.tail, JSON_TYPE);
 }

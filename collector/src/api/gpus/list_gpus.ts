@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { prepareEnvelope, sendPrepared, type PreparedEnvelope } from '../respond.js';
+import { isoStamper, prepareEnvelope, sendPrepared, type PreparedEnvelope } from '../respond.js';
 import { principalOf, type ApiRouter } from '../route_table.js';
 import { paging } from '../schemas.js';
 import { GPU_STATUSES, IDLE_BELOW_PCT, OFFLINE_AFTER_MS, gpuView, presentGpu } from './present_gpu.js';
@@ -52,6 +52,7 @@ function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number, 
 /** Registers GET /api/gpus. */
 export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
   const cache = new Map<string, CachedPage>();
+  const stamp = isoStamper(deps.clock);
   router.add(
     { method: 'get', path: '/api/gpus', operationId: 'listGpus', summary: "List the user's GPUs", tag: 'gpus', auth: 'user', query, response, paginated: true },
     (c, { query: q }) => {
@@ -65,7 +66,7 @@ export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
         if (cache.size >= CACHE_MAX) cache.clear();
         cache.set(key, page);
       }
-      return sendPrepared(c, deps.clock, page.envelope);
+      return sendPrepared(c, stamp, page.envelope);
     },
   );
 }
