@@ -17,7 +17,8 @@ beforeAll(async () => {
   h = makeHarness();
   alice = await mintTenant(h, { plan: 'professional' });
   bob = await mintTenant(h);
-  report(h, alice.user.id, [gpuSample('GPU-a1'), gpuSample('GPU-a2', { index: 1 })]);
+  // A name outside ASCII, so Content-Length (bytes) and the character count differ.
+  report(h, alice.user.id, [gpuSample('GPU-a1'), gpuSample('GPU-a2', { index: 1, name: 'Tesla Ü-显卡 🚀' })]);
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
@@ -76,6 +77,8 @@ describe('the API over HTTP', () => {
     expect(Number(res.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
     expect(json?.['success']).toBe(true);
     expect(json?.['data'].gpus.map((g: { uuid: string }) => g.uuid).sort()).toEqual(['GPU-a1', 'GPU-a2']);
+    expect(text.length).toBeLessThan(Buffer.byteLength(text));
+    expect(json?.['data'].gpus.find((g: { uuid: string }) => g.uuid === 'GPU-a2').name).toBe('Tesla Ü-显卡 🚀');
     expect(json?.['pagination']).toMatchObject({ page: 1, total: 2 });
   });
 
