@@ -1,7 +1,7 @@
 /**
- * The REST API. createApi builds one Hono app per call (no module state): middleware in the order
- * frame (request id, security headers, CORS, counters) → identify → rate limit → body limit, then every
- * area's routes through the route table, so the OpenAPI document lists exactly what is served.
+ * The REST API. createApi builds one Hono app per call (no module state): every area's routes
+ * through the route table, so the OpenAPI document lists exactly what is served, each run inside
+ * the request pipeline (pipeline.ts: frame → identify → rate limit → body limit → handler).
  *
  * Adding an area (metrics, recommendations …): write `registerXRoutes(router, deps)` in
  * `api/<area>/index.ts`, adding routes with `router.add(spec, handler)`, and either list it in
@@ -27,6 +27,7 @@ import { rateLimit } from './middleware/rate_limit.js';
 import { createMemoryRateLimitStore } from './middleware/rate_limit_store.js';
 import { createRequestStats } from './middleware/request_stats.js';
 import { frame } from './middleware/frame.js';
+import { createPipeline, type Pipeline } from './pipeline.js';
 import { createRouter, type ApiRouter, type RouteSpec } from './route_table.js';
 import type { ApiServices } from './services.js';
 import { registerUserRoutes } from './users/index.js';
@@ -62,37 +63,37 @@ function buildServices(deps: ApiDeps): ApiServices {
   };
 }
 
-/** Methods whose requests may carry a body (the body limit applies to them). */
-export const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
-
-function useMiddleware(app: Hono<AppEnv>, deps: ApiDeps, svc: ApiServices): void {
+function buildPipeline(deps: ApiDeps, svc: ApiServices): Pipeline {
   const { config } = deps;
-  app.use('*', frame({ corsOrigins: config.corsOrigins, stats: svc.stats }));
-  app.use('*', identify({ tokens: svc.tokens, users: deps.store.users, apiKeys: deps.store.apiKeys }));
-  app.use('*', rateLimit({
-    store: deps.rateLimitStore ?? createMemoryRateLimitStore(), clock: deps.clock,
-    anonymousPerHour: config.anonymousRequestsPerHour ?? 1_000, trustProxy: config.trustProxy ?? false,
-  }));
-  const limitBody = bodyLimit({
-    maxSize: config.bodyLimitBytes,
-    onError: () => {
-      throw new ApiError('PAYLOAD_TOO_LARGE', 'Payload too large', `the body limit is ${config.bodyLimitBytes} bytes`);
-    },
+  return createPipeline({
+    frame: frame({ corsOrigins: config.corsOrigins }),
+    identify: identify({ tokens: svc.tokens, users: deps.store.users, apiKeys: deps.store.apiKeys }),
+    rateLimit: rateLimit({
+      store: deps.rateLimitStore ?? createMemoryRateLimitStore(), clock: deps.clock,
+      anonymousPerHour: config.anonymousRequestsPerHour ?? 1_000, trustProxy: config.trustProxy ?? false,
+    }),
+    bodyLimit: bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', 'Payload too large', `the body limit is ${config.bodyLimitBytes} bytes`);
+      },
+    }),
+    stats: svc.stats,
+    renderError: (err, c) => renderError(err, c, deps.logger, deps.clock.now()),
   });
-  // Only for methods that carry a body (looking at a GET's body makes @hono/node-server build a full Request).
-  app.on(BODY_METHODS, '*', limitBody);
 }
 
 /** Builds the API and returns its route table too (the security suite iterates it). */
 export function buildApi(deps: ApiDeps, opts: CreateApiOptions = {}): { app: Hono<AppEnv>; routes: readonly RouteSpec[] } {
   const app = new Hono<AppEnv>();
   const svc = buildServices(deps);
-  useMiddleware(app, deps, svc);
+  const pipeline = buildPipeline(deps, svc);
+  // Errors are rendered inside the pipeline; this catches anything that escapes it.
   app.onError((err, c) => renderError(err, c, deps.logger, deps.clock.now()));
-  app.notFound((c) =>
-    renderError(new ApiError('NOT_FOUND', 'Not found', `no route ${c.req.method} ${c.req.path}`), c, deps.logger, deps.clock.now()),
-  );
-  const router = createRouter(app);
+  app.notFound(pipeline((c) => {
+    throw new ApiError('NOT_FOUND', 'Not found', `no route ${c.req.method} ${c.req.path}`);
+  }));
+  const router = createRouter(app, pipeline);
   registerHealthRoutes(router, deps);
   registerAuthRoutes(router, deps, svc);
   registerUserRoutes(router, deps);
@@ -103,7 +104,7 @@ export function buildApi(deps: ApiDeps, opts: CreateApiOptions = {}): { app: Hon
   registerDocsRoutes(router, deps);
   const prometheus = opts.prometheus;
   if (prometheus) {
-    app.get('/metrics', (c) => send(c, 200, prometheus({ ...svc.stats.snapshot() }), 'text/plain; version=0.0.4; charset=utf-8'));
+    app.get('/metrics', pipeline((c) => send(c, 200, prometheus({ ...svc.stats.snapshot() }), 'text/plain; version=0.0.4; charset=utf-8')));
   }
   return { app, routes: router.routes };
 }

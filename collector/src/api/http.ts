@@ -1,7 +1,7 @@
 /**
  * How the API reads request headers and writes responses.
  *
- * Response headers live in one plain object per request (created by the frame middleware), and
+ * Response headers live in one plain object per request (created by the frame step), and
  * every response is built by `send`, which hands that object to the Response as it is. Under
  * @hono/node-server a Response built from a string or bytes and a plain header object goes
  * straight to `writeHead`; Hono's `c.header()` instead keeps a WHATWG Headers object, which
@@ -23,7 +23,7 @@ export const JSON_TYPE = 'application/json';
 /** Responses built by `send`: they carry the request's headers already. */
 const sent = new WeakSet<Response>();
 
-/** The request's response headers (empty outside the frame middleware, e.g. in unit tests). */
+/** The request's response headers (empty outside the pipeline, e.g. in unit tests). */
 export function responseHeadersOf(c: Context<AppEnv>): Record<string, string> {
   let h = c.get('responseHeaders');
   if (!h) {
@@ -49,14 +49,14 @@ export function send(c: Context<AppEnv>, status: StatusCode, body: string | Uint
 
 /**
  * Makes sure a response carries the request's headers: those from `send` do; any other (built by
- * Hono or a library) gets the ones it lacks, on this slower path.
+ * Hono or a library) is given the ones it lacks, on this slower path.
  */
-export function ensureHeaders(c: Context<AppEnv>): void {
-  if (sent.has(c.res)) return;
-  const own = c.res.headers;
+export function withRequestHeaders(c: Context<AppEnv>, res: Response): Response {
+  if (sent.has(res)) return res;
   for (const [name, value] of Object.entries(responseHeadersOf(c))) {
-    if (!own.has(name)) c.header(name, value);
+    if (!res.headers.has(name)) res.headers.set(name, value);
   }
+  return res;
 }
 
 /** A request header by lower-case name (repeated headers joined with `, `, as Node does). */

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '@gpuoptimizer/shared';
 import { ApiError } from './errors.js';
 import type { AppEnv } from './env.js';
+import type { Pipeline } from './pipeline.js';
 import { readJson, readParams, readQuery } from './validate.js';
 
 /** Who may call a route. */
@@ -72,8 +73,8 @@ export function requireAuth(c: Context<AppEnv>, level: AuthLevel): void {
   if (level === 'admin' && p.user.role !== 'admin') throw new ApiError('FORBIDDEN', 'Forbidden', 'admin role required');
 }
 
-/** Builds a router over a Hono app. */
-export function createRouter(app: Hono<AppEnv>): ApiRouter {
+/** Builds a router over a Hono app; every route runs inside `pipeline`. */
+export function createRouter(app: Hono<AppEnv>, pipeline: Pipeline): ApiRouter {
   const routes: RouteSpec[] = [];
   return {
     app,
@@ -89,7 +90,7 @@ export function createRouter(app: Hono<AppEnv>): ApiRouter {
       }) as Input;
       // Only a body needs awaiting; other routes stay synchronous up to their handler. Path and
       // query are checked before the body is read.
-      app.on(spec.method.toUpperCase(), spec.path, body
+      app.on(spec.method.toUpperCase(), spec.path, pipeline(body
         ? async (c) => {
           requireAuth(c, spec.auth);
           const parsed = input(c, undefined);
@@ -99,7 +100,7 @@ export function createRouter(app: Hono<AppEnv>): ApiRouter {
         : (c) => {
           requireAuth(c, spec.auth);
           return handler(c, input(c, undefined));
-        });
+        }));
     },
   };
 }

@@ -1,18 +1,16 @@
 /**
- * The first middleware of every request. It gives the request its id (the caller's X-Request-Id
- * when that is a plain token of at most 255 characters, else a new UUID), starts the response
- * headers with the security headers and CORS, answers CORS preflights, counts the request for
- * /api/admin/metrics once it is answered, and makes sure whatever answered carries the headers.
+ * The first step of every request (see ../pipeline.ts). It gives the request its id (the caller's
+ * X-Request-Id when that is a plain token of at most 255 characters, else a new UUID), starts the
+ * response headers with the security headers and CORS, and answers CORS preflights.
  *
  * Everything is set before the handler runs and kept in the request's plain header object (see
- * ../http.ts); setting headers on `c.res` afterwards, as hono/cors and hono/secure-headers do,
- * rebuilds the response.
+ * ../http.ts); setting headers on a response afterwards, as hono/cors and hono/secure-headers do,
+ * rebuilds it.
  */
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
-import { ensureHeaders, requestHeader, send } from '../http.js';
-import type { RequestStats } from './request_stats.js';
+import { requestHeader, send } from '../http.js';
 
 /**
  * A new header object holding the security headers and the request id. Written as one literal on
@@ -40,20 +38,14 @@ const EXPOSE_HEADERS = 'X-Request-Id,X-RateLimit-Limit,X-RateLimit-Remaining,X-R
 const MAX_REQUEST_ID = 255;
 const REQUEST_ID_FORBIDDEN = /[^\w\-=]/;
 
-/** Options of the frame middleware. */
-export interface FrameOptions {
-  corsOrigins: readonly string[];
-  stats: RequestStats;
-}
-
 function requestIdOf(given: string | undefined): string {
   return given && given.length <= MAX_REQUEST_ID && !REQUEST_ID_FORBIDDEN.test(given) ? given : randomUUID();
 }
 
-/** Builds the frame middleware; register it first. */
-export function frame(opts: FrameOptions): MiddlewareHandler<AppEnv> {
+/** Builds the frame step: it answers CORS preflights itself and returns nothing for other requests. */
+export function frame(opts: { corsOrigins: readonly string[] }): (c: Context<AppEnv>) => Response | undefined {
   const allowed = new Set(opts.corsOrigins);
-  return async function frameMiddleware(c, next) {
+  return function startFrame(c) {
     const requestId = requestIdOf(requestHeader(c, 'x-request-id'));
     c.set('requestId', requestId);
     const headers = startHeaders(requestId);
@@ -70,11 +62,8 @@ export function frame(opts: FrameOptions): MiddlewareHandler<AppEnv> {
         headers['Access-Control-Allow-Headers'] = ALLOW_HEADERS;
         headers['Access-Control-Max-Age'] = '600';
       }
-      opts.stats.count(204);
       return send(c, 204, null);
     }
-    await next();
-    ensureHeaders(c);
-    opts.stats.count(c.res.status);
+    return undefined;
   };
 }

@@ -3,7 +3,7 @@
  * token (JWT) or an API key arrives as `Authorization: Bearer …` or `?api_key=`. A token is
  * honoured only while its `ver` equals the user's token_version and the user is not inactive.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { looksLikeApiKey } from '../../domain/auth/api_key_format.js';
 import type { TokenClaims, TokenService } from '../../domain/auth/tokens.js';
 import { canUseApi } from '../../domain/accounts/plans.js';
@@ -53,21 +53,15 @@ function record(c: Context<AppEnv>, who: Principal | AuthFailure): void {
   else c.set('principal', who);
 }
 
-/** Builds the identify middleware. */
-export function identify(deps: IdentifyDeps): MiddlewareHandler<AppEnv> {
-  return function identifyMiddleware(c, next) {
+/** Builds the identify step: synchronous unless a token has to be verified. */
+export function identify(deps: IdentifyDeps): (c: Context<AppEnv>) => void | Promise<void> {
+  return function identifyCaller(c) {
     // Parsing the query string costs; look only when the key can be there.
     const queryKey = c.req.url.includes('api_key=') ? c.req.query('api_key') : undefined;
     const token = presented(requestHeader(c, 'authorization'), queryKey);
-    if (token === null) return next();
+    if (token === null) return;
     const who = token === '' ? 'invalid' : resolve(deps, token);
-    if (who instanceof Promise) {
-      return who.then((w) => {
-        record(c, w);
-        return next();
-      });
-    }
+    if (who instanceof Promise) return who.then((w) => record(c, w));
     record(c, who);
-    return next();
   };
 }

@@ -3,7 +3,7 @@
  * X-RateLimit-Limit/-Remaining/-Reset (epoch seconds); over the limit is 429 RATE_LIMITED with
  * Retry-After. An unlimited plan shows `unlimited` in Limit and Remaining.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { requestsPerHour } from '../../domain/accounts/plans.js';
 import type { Clock } from '../../ports.js';
 import { ApiError } from '../errors.js';
@@ -22,9 +22,9 @@ export interface RateLimitOptions {
   trustProxy: boolean;
 }
 
-/** Builds the rate-limit middleware; it must run after identify. */
-export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  return function rateLimitMiddleware(c, next) {
+/** Builds the rate-limit step; it runs after identify and throws RATE_LIMITED over the limit. */
+export function rateLimit(opts: RateLimitOptions): (c: Context<AppEnv>) => void {
+  return function limitRate(c) {
     const p = c.get('principal');
     const key = p ? (p.keyId ? `key:${p.keyId}` : `usr:${p.user.id}`) : `ip:${clientIp(c, opts.trustProxy)}`;
     const limit = p ? requestsPerHour(p.user.plan) : opts.anonymousPerHour;
@@ -36,7 +36,7 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     if (limit === null) {
       headers['X-RateLimit-Limit'] = 'unlimited';
       headers['X-RateLimit-Remaining'] = 'unlimited';
-      return next();
+      return;
     }
     headers['X-RateLimit-Limit'] = String(limit);
     headers['X-RateLimit-Remaining'] = String(Math.max(0, limit - w.count));
@@ -46,6 +46,5 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
         'Retry-After': String(retryS),
       });
     }
-    return next();
   };
 }
