@@ -21,6 +21,8 @@ export interface AppEnv {
     requestId: string;
     /** The response headers of this request (see http.ts). */
     responseHeaders: Record<string, string> | undefined;
+    /** The last response `send` built for this request (see http.ts). */
+    sent: Response | undefined;
     principal: Principal | undefined;
     authFailure: AuthFailure | undefined;
   };

@@ -20,9 +20,6 @@ import type { AppEnv } from './env.js';
 /** The Content-Type of the API's JSON. */
 export const JSON_TYPE = 'application/json';
 
-/** Responses built by `send`: they carry the request's headers already. */
-const sent = new WeakSet<Response>();
-
 /** The request's response headers (empty outside the pipeline, e.g. in unit tests). */
 export function responseHeadersOf(c: Context<AppEnv>): Record<string, string> {
   let h = c.get('responseHeaders');
@@ -43,7 +40,7 @@ export function send(c: Context<AppEnv>, status: StatusCode, body: string | Uint
   const headers = responseHeadersOf(c);
   if (contentType !== undefined) headers['Content-Type'] = contentType;
   const res = new Response(body, { status, headers });
-  sent.add(res);
+  c.set('sent', res);
   return res;
 }
 
@@ -52,7 +49,8 @@ export function send(c: Context<AppEnv>, status: StatusCode, body: string | Uint
  * Hono or a library) is given the ones it lacks, on this slower path.
  */
 export function withRequestHeaders(c: Context<AppEnv>, res: Response): Response {
-  if (sent.has(res)) return res;
+  // A response from `send` for this request carries them already.
+  if (c.get('sent') === res) return res;
   for (const [name, value] of Object.entries(responseHeadersOf(c))) {
     if (!res.headers.has(name)) res.headers.set(name, value);
   }

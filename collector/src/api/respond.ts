@@ -40,12 +40,11 @@ export function prepareEnvelope(dataJson: string, message: string, page?: { page
   return { head, tail, bytes: Buffer.byteLength(head) + Buffer.byteLength(tail) };
 }
 
-/** The current time as ISO 8601, formatted once per millisecond however many responses ask. */
-export function isoStamper(clock: Clock): () => string {
+/** Formats a time as ISO 8601, once per millisecond however many responses ask. */
+export function isoStamper(): (now: Date) => string {
   let ms = Number.NaN;
   let iso = '';
-  return () => {
-    const now = clock.now();
+  return (now) => {
     if (now.getTime() !== ms) {
       ms = now.getTime();
       iso = now.toISOString();
@@ -54,9 +53,9 @@ export function isoStamper(clock: Clock): () => string {
   };
 }
 
-/** Sends a prepared envelope stamped with the current time. */
-export function sendPrepared(c: Context<AppEnv>, stamp: () => string, env: PreparedEnvelope): Response {
-  const ts = stamp(); // ASCII: one byte a character
+/** Sends a prepared envelope stamped with `ts` (an ISO 8601 time). */
+export function sendPrepared(c: Context<AppEnv>, ts: string, env: PreparedEnvelope): Response {
+  // ISO 8601 is ASCII: one byte a character.
   setHeader(c, 'Content-Length', String(env.bytes + ts.length));
   return send(c, 200, env.head + ts + env.tail, JSON_TYPE);
 }

@@ -13,7 +13,7 @@ describe('prepared envelopes', () => {
     const data = { gpus: [{ id: 'gpu_1', name: 'Tesla Ü-显卡 🚀' }], total: 1, page: 1, per_page: 20 };
     const env = prepareEnvelope(JSON.stringify(data), 'GPUs “listed”', { page: 1, perPage: 20, total: 1 });
     const app = new Hono<AppEnv>();
-    app.get('/prepared', (c) => sendPrepared(c, isoStamper(clock), env));
+    app.get('/prepared', (c) => sendPrepared(c, isoStamper()(clock.now()), env));
     app.get('/ok', (c) => ok(c, clock, data, 'GPUs “listed”', { page: { page: 1, perPage: 20, total: 1 } }));
     const prepared = await app.request('/prepared');
     const text = await prepared.text();
@@ -25,14 +25,14 @@ describe('prepared envelopes', () => {
 
   it('format the time once per millisecond and follow the clock', () => {
     const clock = new TestClock();
-    const stamp = isoStamper(clock);
-    const first = stamp();
+    const stamp = isoStamper();
+    const first = stamp(clock.now());
     expect(first).toBe('2026-01-15T10:30:00.000Z');
-    expect(stamp()).toBe(first);
+    expect(stamp(clock.now())).toBe(first);
     clock.advance(1);
-    expect(stamp()).toBe('2026-01-15T10:30:00.001Z');
+    expect(stamp(clock.now())).toBe('2026-01-15T10:30:00.001Z');
     clock.advance(-86_400_000);
-    expect(stamp()).toBe('2026-01-14T10:30:00.001Z');
+    expect(stamp(clock.now())).toBe('2026-01-14T10:30:00.001Z');
   });
 });
 

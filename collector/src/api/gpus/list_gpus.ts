@@ -52,7 +52,7 @@ function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number, 
 /** Registers GET /api/gpus. */
 export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
   const cache = new Map<string, CachedPage>();
-  const stamp = isoStamper(deps.clock);
+  const stamp = isoStamper();
   router.add(
     { method: 'get', path: '/api/gpus', operationId: 'listGpus', summary: "List the user's GPUs", tag: 'gpus', auth: 'user', query, response, paginated: true },
     (c, { query: q }) => {
@@ -60,13 +60,14 @@ export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
       const key = `${user.id}|${q.page}|${q.per_page}|${q.status ?? ''}|${q.provider ?? ''}`;
       const revision = deps.store.gpus.revision(user.id);
       const pricingRevision = deps.pricing?.revision(user.id) ?? 0;
+      const now = deps.clock.now();
       let page = cache.get(key);
-      if (!page || page.revision !== revision || page.pricingRevision !== pricingRevision || page.validUntilMs <= deps.clock.now().getTime()) {
+      if (!page || page.revision !== revision || page.pricingRevision !== pricingRevision || page.validUntilMs <= now.getTime()) {
         page = buildPage(deps, user.id, q, revision, pricingRevision);
         if (cache.size >= CACHE_MAX) cache.clear();
         cache.set(key, page);
       }
-      return sendPrepared(c, stamp, page.envelope);
+      return sendPrepared(c, stamp(now), page.envelope);
     },
   );
 }
