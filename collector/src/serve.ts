@@ -3,6 +3,7 @@
  * together and starts them. Nothing else constructs stores or servers.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { ensureAdmin, ensureAgentKey, openAppStore, resolveEncryptionKey, type AppStore } from './stores/app/index.js';
@@ -101,7 +102,7 @@ export async function startCollector(
   });
   const recDeps = recommendationDepsOf(apiDeps);
   const refresh = recDeps ? startRecommendationRefresh({ deps: recDeps, users: app.users, log }) : undefined;
-  const { server: http, port: httpPort } = await listen(api.fetch, config.host, config.port);
+  const { server: http, port: httpPort } = await listen(api.fetch, config.host, config.port, config.bodyLimitBytes);
   log('info', 'collector ready', { rest: `http://${config.host}:${httpPort}`, grpc: `${config.host}:${grpcPort}`, tls: Boolean(tls), data_dir: config.dataDir });
 
   let closing: Promise<void> | undefined;
@@ -166,9 +167,17 @@ function buildApiDeps(p: ApiParts): ApiDeps {
   };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
+/**
+ * Serves the REST API. A request announcing `Expect: 100-continue` with a body over the limit gets
+ * no 100: the API answers 413 straight away, so the client does not upload what will be refused.
+ */
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number, bodyLimitBytes: number): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, (info) => resolve({ server, port: info.port }));
     server.once('error', reject);
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (!(Number(req.headers['content-length']) > bodyLimitBytes)) res.writeContinue();
+      server.emit('request', req, res);
+    });
   });
 }

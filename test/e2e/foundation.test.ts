@@ -1,6 +1,7 @@
 // The spine, end to end: collector (real gRPC, real chDB, real SQLite) and an agent whose
 // nvidia-smi is a stand-in replaying a recorded capture. The admin logs in and finds those GPUs
 // in GET /api/gpus within two sample intervals of the agent starting to report.
+import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -109,6 +110,36 @@ describe.each(CAPTURES)('foundation end to end with %s', (captureName) => {
     const stored = Number(/^gpuoptimizer_collector_ingest_samples_stored_total (\d+)$/m.exec(text)?.[1]);
     expect(stored).toBeGreaterThan(0);
     expect(text).toMatch(/^gpuoptimizer_collector_api_requests_total \d+$/m);
+  });
+
+  it('answers 413 instead of 100 Continue to a body announced over the limit, and 100 to one under it', async () => {
+    const ask = (length: number) => new Promise<{ informational: number[]; status: number; body: string }>((resolve, reject) => {
+      const informational: number[] = [];
+      const req = request(`${base}/api/auth/login`, {
+        method: 'POST', agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': String(length), expect: '100-continue' },
+      });
+      req.on('information', (info) => informational.push(info.statusCode));
+      req.on('continue', () => req.end('x'.repeat(length)));
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ informational, status: res.statusCode ?? 0, body });
+        });
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    const big = await ask(2 * 1024 * 1024);
+    expect(big.informational).toEqual([]);
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+    const small = await ask(20);
+    expect(small.informational).toEqual([100]);
+    expect(small.status).toBe(400); // twenty x's are not JSON
   });
 
   it('stops both cleanly on SIGTERM', async () => {
