@@ -6,7 +6,7 @@
 import type { ErrorCode } from '@gpuoptimizer/shared';
 import type { Clock, ServiceHealth, UsageReader } from '../ports.js';
 import type { AppRepos, GpuSummary } from '../stores/app/types.js';
-import type { RateLimitStore } from './middleware/rate_limit_store.js';
+import type { RateLimitStore } from './steps/rate_limit_store.js';
 
 /** Settings of the REST API. */
 export interface ApiConfig {

@@ -1,4 +1,4 @@
-/** The Hono environment of the API: what middleware puts on the context for handlers. */
+/** The Hono environment of the API: what the request pipeline's steps put on the context for handlers. */
 import type { IncomingMessage } from 'node:http';
 import type { UserRecord } from '../stores/app/types.js';
 
@@ -13,7 +13,7 @@ export interface Principal {
 /** Why credentials were refused, when they were presented and refused. */
 export type AuthFailure = 'invalid' | 'agent_scope' | 'inactive';
 
-/** Context variables set by the API's middleware. */
+/** Context variables set by the request pipeline's steps. */
 export interface AppEnv {
   /** Set by @hono/node-server; absent in-process (app.request). */
   Bindings: { incoming?: IncomingMessage } | undefined;

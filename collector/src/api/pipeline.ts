@@ -14,7 +14,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.js';
 import { withRequestHeaders } from './http.js';
-import type { RequestStats } from './middleware/request_stats.js';
+import type { RequestStats } from './steps/request_stats.js';
 
 /** A route handler as the pipeline runs it. */
 export type PipelineHandler = (c: Context<AppEnv>) => Response | Promise<Response>;

@@ -1,7 +1,7 @@
 /** The per-app services routes share (built once by createApi; nothing module-level). */
 import type { LoginThrottle } from '../domain/auth/login_throttle.js';
 import type { TokenService } from '../domain/auth/tokens.js';
-import type { RequestStats } from './middleware/request_stats.js';
+import type { RequestStats } from './steps/request_stats.js';
 
 /** Services handed to the route areas alongside ApiDeps. */
 export interface ApiServices {

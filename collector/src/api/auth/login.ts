@@ -7,7 +7,7 @@ import { normaliseEmail } from '../../domain/accounts/profile.js';
 import { verifyPassword } from '../../domain/auth/password.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { clientIp } from '../middleware/client_ip.js';
+import { clientIp } from '../steps/client_ip.js';
 import { ok } from '../respond.js';
 import type { ApiRouter } from '../route_table.js';
 import { email, password, presentUser, sessionView } from '../schemas.js';

@@ -11,7 +11,7 @@ export interface RequestStatsSnapshot {
   error_rate_1m: number;
 }
 
-/** Request counters, fed by the frame middleware. */
+/** Request counters, fed by the request pipeline as each answer leaves. */
 export interface RequestStats {
   /** Counts one answered request by its status. */
   count(status: number): void;
