@@ -83,23 +83,18 @@ export function createRouter(app: Hono<AppEnv>, pipeline: Pipeline): ApiRouter {
       routes.push(spec as RouteSpec);
       type Input = Parameters<typeof handler>[1];
       const { params, query, body } = spec;
-      const input = (c: Context<AppEnv>, parsedBody: unknown): Input => ({
-        params: params ? readParams(c, params) : undefined,
-        query: query ? readQuery(c, query) : undefined,
-        body: parsedBody,
-      }) as Input;
+      const paramsOf = (c: Context<AppEnv>) => (params ? readParams(c, params) : undefined);
+      const queryOf = (c: Context<AppEnv>) => (query ? readQuery(c, query) : undefined);
       // Only a body needs awaiting; other routes stay synchronous up to their handler. Path and
-      // query are checked before the body is read.
+      // query are checked before the body is read (an object literal evaluates in order).
       app.on(spec.method.toUpperCase(), spec.path, pipeline(body
         ? async (c) => {
           requireAuth(c, spec.auth);
-          const parsed = input(c, undefined);
-          (parsed as { body: unknown }).body = await readJson(c, body);
-          return handler(c, parsed);
+          return handler(c, { params: paramsOf(c), query: queryOf(c), body: await readJson(c, body) } as Input);
         }
         : (c) => {
           requireAuth(c, spec.auth);
-          return handler(c, input(c, undefined));
+          return handler(c, { params: paramsOf(c), query: queryOf(c), body: undefined } as Input);
         }));
     },
   };
