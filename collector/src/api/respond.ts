@@ -1,11 +1,14 @@
-/** The success envelope: `{success, data, message, timestamp}`, plus `pagination` for lists. */
-import { paginate, type SuccessEnvelope } from '@gpuoptimizer/shared';
+/**
+ * The success envelope: `{success, data, message, timestamp}`, plus `pagination` for lists
+ * (shared's SuccessEnvelope), written in one place for fresh and cached responses alike.
+ */
+import { paginate } from '@gpuoptimizer/shared';
 import type { Context } from 'hono';
 import type { Clock } from '../ports.js';
 import type { AppEnv } from './env.js';
 import { JSON_TYPE, send, setHeader } from './http.js';
 
-/** Renders a success envelope. */
+/** Renders a success envelope (the same writer as prepared envelopes, stamped now). */
 export function ok<T>(
   c: Context<AppEnv>,
   clock: Clock,
@@ -13,14 +16,13 @@ export function ok<T>(
   message: string,
   opts: { status?: 200 | 201; page?: { page: number; perPage: number; total: number } } = {},
 ): Response {
-  const body: SuccessEnvelope<T> = { success: true, data, message, timestamp: clock.now().toISOString() };
-  if (opts.page) body.pagination = paginate(opts.page.page, opts.page.perPage, opts.page.total);
-  return send(c, opts.status ?? 200, JSON.stringify(body), JSON_TYPE);
+  const env = prepareEnvelope(JSON.stringify(data) ?? 'null', message, opts.page);
+  return sendPrepared(c, clock.now().toISOString(), env, opts.status);
 }
 
 /**
- * A success envelope serialised ahead of time, all but its timestamp (for cached responses):
- * sending one joins three strings and knows the body's length without measuring it.
+ * A success envelope serialised ahead of time, all but its timestamp: sending one joins three
+ * strings and knows the body's length without measuring it, so a cached one costs no encoding.
  */
 export interface PreparedEnvelope {
   /** Everything up to the timestamp's opening quote. */
@@ -54,8 +56,8 @@ export function isoStamper(): (now: Date) => string {
 }
 
 /** Sends a prepared envelope stamped with `ts` (an ISO 8601 time). */
-export function sendPrepared(c: Context<AppEnv>, ts: string, env: PreparedEnvelope): Response {
+export function sendPrepared(c: Context<AppEnv>, ts: string, env: PreparedEnvelope, status: 200 | 201 = 200): Response {
   // ISO 8601 is ASCII: one byte a character.
   setHeader(c, 'Content-Length', String(env.bytes + ts.length));
-  return send(c, 200, env.head + ts + env.tail, JSON_TYPE);
+  return send(c, status, env.head + ts + env.tail, JSON_TYPE);
 }

@@ -31,8 +31,7 @@ interface CachedPage {
   envelope: PreparedEnvelope;
 }
 
-function buildPage(deps: ApiDeps, tenantId: string, q: Query, revision: number, pricingRevision: number): CachedPage {
-  const now = deps.clock.now();
+function buildPage(deps: ApiDeps, tenantId: string, q: Query, now: Date, revision: number, pricingRevision: number): CachedPage {
   const { rows, total } = deps.store.gpus.list(tenantId, {
     page: q.page, perPage: q.per_page, status: q.status, provider: q.provider,
     onlineSince: new Date(now.getTime() - OFFLINE_AFTER_MS).toISOString(), idleBelowPct: IDLE_BELOW_PCT,
@@ -63,7 +62,7 @@ export function registerListGpus(router: ApiRouter, deps: ApiDeps): void {
       const now = deps.clock.now();
       let page = cache.get(key);
       if (!page || page.revision !== revision || page.pricingRevision !== pricingRevision || page.validUntilMs <= now.getTime()) {
-        page = buildPage(deps, user.id, q, revision, pricingRevision);
+        page = buildPage(deps, user.id, q, now, revision, pricingRevision);
         if (cache.size >= CACHE_MAX) cache.clear();
         cache.set(key, page);
       }
